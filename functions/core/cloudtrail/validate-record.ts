@@ -1,0 +1,70 @@
+import { parseArn } from './arn.ts';
+import { cloudTrailRecordSchema, type CloudTrailRecord } from './record-schema.ts';
+import type { EnvelopeFacts, InputItem } from './unwrap-input.ts';
+
+export type ValidationResult =
+  | { readonly ok: true; readonly record: CloudTrailRecord }
+  | { readonly ok: false; readonly reason: string; readonly eventID: string | null; readonly eventName: string | null };
+
+function peek(value: unknown, key: string): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' && field.length <= 128 ? field : null;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('');
+}
+
+/** Checks that cannot be expressed field by field: the identity's parts must agree with each other. */
+function inconsistency(record: CloudTrailRecord, envelope: EnvelopeFacts | undefined): string | null {
+  const identity = record.userIdentity;
+  const account = record.recipientAccountId ?? identity.accountId;
+  if (!account) return 'record names no account (recipientAccountId or userIdentity.accountId)';
+  if (identity.arn) {
+    const arn = parseArn(identity.arn)!;
+    if (arn.service !== 'iam' && arn.service !== 'sts') return `userIdentity.arn is not an IAM or STS ARN`;
+    if (identity.accountId && arn.account !== identity.accountId) {
+      return `userIdentity.arn account ${arn.account} differs from userIdentity.accountId ${identity.accountId}`;
+    }
+    if (identity.type === 'AssumedRole' && !arn.resource.startsWith('assumed-role/')) {
+      return 'userIdentity.arn of an AssumedRole identity is not an assumed-role ARN';
+    }
+  }
+  const issuer = identity.sessionContext?.sessionIssuer;
+  if (issuer?.arn && identity.accountId && parseArn(issuer.arn)!.account !== identity.accountId) {
+    return 'sessionContext.sessionIssuer.arn is in another account than the identity';
+  }
+  if (envelope) {
+    if (envelope.account !== account) {
+      return `envelope account ${JSON.stringify(envelope.account)} differs from the record's account ${account}`;
+    }
+    if (typeof envelope.source !== 'string' || !envelope.source.startsWith('aws.')) {
+      return `envelope source ${JSON.stringify(envelope.source)} is not an AWS source`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Validates one input item into a typed CloudTrail record, or says in one line why it is not genuine.
+ * @example validateRecord({ kind: 'record', record: {}, origin: 'x' }) // { ok: false, reason: 'eventID: ...' }
+ */
+export function validateRecord(item: InputItem): ValidationResult {
+  if (item.kind === 'rejected') {
+    return { ok: false, reason: item.reason, eventID: item.eventID ?? null, eventName: null };
+  }
+  const parsed = cloudTrailRecordSchema.safeParse(item.record);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return {
+      ok: false,
+      reason: `${formatPath(issue.path) || 'record'}: ${issue.message}`,
+      eventID: peek(item.record, 'eventID'),
+      eventName: peek(item.record, 'eventName'),
+    };
+  }
+  const problem = inconsistency(parsed.data, item.envelope);
+  if (problem) return { ok: false, reason: problem, eventID: parsed.data.eventID, eventName: parsed.data.eventName };
+  return { ok: true, record: parsed.data };
+}

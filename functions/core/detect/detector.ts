@@ -1,0 +1,153 @@
+import { actionOf } from '../cloudtrail/action-names.ts';
+import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+import type { ValidationResult } from '../cloudtrail/validate-record.ts';
+import type { CompiledPolicy, CompiledRule } from '../policy/compile-policy.ts';
+import { planResponse, type ResponsePlan } from '../respond/plan-response.ts';
+import type { GuardrailState } from '../state/guardrail-state.ts';
+import type { Finding, Verdict } from './finding.ts';
+import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
+import { ASSUME_ROLE_EVENTS, observeSession } from './observe-session.ts';
+import { identifyPrincipal, type Principal } from './principal.ts';
+import { protectionReason } from './protection.ts';
+import { resourceArnsOf } from './resource-arns.ts';
+import { SIGNAL_DETECTORS } from './signals/index.ts';
+import type { Signal, SignalContext } from './signals/signal.ts';
+import { roleNameWritten, tamperReason } from './tamper.ts';
+
+export interface Detector {
+  /**
+   * Evaluates one validated record. The first finding is the record's own; any further ones are late
+   * violations of earlier calls, revealed because this record is the AssumeRole that tagged their session.
+   */
+  evaluate(record: CloudTrailRecord): Promise<Finding[]>;
+}
+
+const DETECTORS = Object.values(SIGNAL_DETECTORS);
+// How long a call waits for the AssumeRole of its session: the longest an STS session can last.
+const PENDING_MS = 43_200_000;
+
+/** The finding for input that failed validation: answered, never acted on. */
+export function invalidFinding(result: Extract<ValidationResult, { ok: false }>): Finding {
+  return {
+    eventID: result.eventID,
+    eventName: result.eventName,
+    account: null,
+    principal: null,
+    agent: false,
+    signals: [],
+    verdict: 'invalid',
+    rule: null,
+    response: null,
+    reason: result.reason,
+    late: false,
+    detail: null,
+  };
+}
+
+function appliesTo(rule: CompiledRule, record: CloudTrailRecord, principal: Principal): boolean {
+  if (rule.accounts && !rule.accounts.has(record.recipientAccountId ?? principal.account)) return false;
+  if (!rule.resourceMatchers) return true;
+  const arns = resourceArnsOf(record, principal.partition);
+  return arns.some((arn) => rule.resourceMatchers!.some((matcher) => matcher.test(arn)));
+}
+
+/**
+ * Builds the detection engine over a compiled policy and a state store.
+ * @example const findings = await createDetector(policy, new InMemoryState()).evaluate(record);
+ */
+export function createDetector(policy: CompiledPolicy, state: GuardrailState): Detector {
+  const { agents } = policy;
+
+  async function learn(record: CloudTrailRecord, principal: Principal, at: number): Promise<Finding[]> {
+    const late: Finding[] = [];
+    if (ASSUME_ROLE_EVENTS.has(record.eventName) && record.eventSource === 'sts.amazonaws.com') {
+      const caller = principal.kind === 'role-session' ? await state.findSession(principal, at) : null;
+      const observed = observeSession(record, agents, caller);
+      if (observed?.session) await state.putSession(observed.session);
+      if (observed) {
+        // Parked calls of this session are settled now: violations if it is an agent's, else dropped.
+        const parked = await state.takePending(observed.keys, at);
+        if (observed.session) for (const event of parked) late.push(...(await evaluate(event.record, true)));
+      }
+    }
+    const tagChange = observeRoleTags(record);
+    if (tagChange) await state.updateRoleTags(tagChange.roleKey, tagChange.set, tagChange.remove);
+    return late;
+  }
+
+  async function evaluate(record: CloudTrailRecord, isLate = false): Promise<Finding[]> {
+    const at = Date.parse(record.eventTime);
+    const principal = identifyPrincipal(record);
+    const lateFindings = isLate ? [] : await learn(record, principal, at);
+
+    const isRoleSession = principal.kind === 'role-session';
+    const session = isRoleSession ? await state.findSession(principal, at) : null;
+    const roleTags =
+      isRoleSession && agents.roleTags.size > 0 ? await state.roleTags(roleKeyOf(principal.account, principal.roleName!)) : null;
+    const context: SignalContext = { record, principal, agents, session, roleTags };
+    const signals: Signal[] = [];
+    for (const detect of DETECTORS) {
+      const signal = detect(context);
+      if (signal) signals.push(signal);
+    }
+    const isAgent = signals.length > 0;
+    const action = actionOf(record.eventSource, record.eventName);
+
+    const writtenRole = roleNameWritten(record);
+    const quarantined = writtenRole
+      ? await state.isQuarantined(`arn:${principal.partition}:iam::${record.recipientAccountId ?? principal.account}:role/${writtenRole}`)
+      : false;
+    const tamper = tamperReason(record, quarantined);
+    const candidates = tamper ? [] : policy.rulesFor(action).filter((rule) => appliesTo(rule, record, principal));
+    const rule = tamper ? policy.tamperRule : isAgent ? candidates[0] : undefined;
+
+    const finding = (verdict: Verdict, reason: string, plan: ResponsePlan | null = null): Finding => ({
+      eventID: record.eventID,
+      eventName: record.eventName,
+      account: record.recipientAccountId ?? principal.account,
+      principal: principal.display,
+      agent: isAgent,
+      signals: signals.map((s) => s.name),
+      verdict,
+      rule: rule?.id ?? null,
+      response: plan?.response ?? null,
+      reason: isLate ? `late (AssumeRole arrived after the call): ${reason}` : reason,
+      late: isLate,
+      detail: { record, action, principal, signalEvidence: signals.map((s) => s.evidence), plan },
+    });
+
+    if (!rule) {
+      if (candidates.length > 0 && isRoleSession && !isLate) {
+        // Its AssumeRole may still arrive with agent tags: park the call under the session's keys.
+        const keys = [principal.accessKeyId, principal.roleSessionKey].filter((k): k is string => k !== null);
+        if (keys.length > 0) await state.addPending(keys, { record, expiresAt: at + PENDING_MS });
+      }
+      const reason =
+        candidates.length > 0
+          ? `${action} matches ${candidates[0]!.id} but no agent signal`
+          : `no rule matches ${action}`;
+      return [finding('allow', reason), ...lateFindings];
+    }
+
+    const attempt = record.errorCode ? ` (attempt failed: ${record.errorCode})` : '';
+    const what = tamper ?? `${action}${attempt}`;
+    const by = isAgent ? `agent (${signals.map((s) => s.evidence).join('; ')})` : principal.display ?? 'unknown principal';
+    const protection = protectionReason(principal, policy);
+    if (protection) return [finding('protected', `${what} by ${protection}: breaks ${rule.id}, not contained`), ...lateFindings];
+    const exemption = principal.arn ? await state.exemptionFor(principal.arn, at) : null;
+    if (exemption) {
+      return [finding('exempt', `${what} by ${by}: breaks ${rule.id}, exempt until ${new Date(exemption.until).toISOString()} (${exemption.reason})`), ...lateFindings];
+    }
+    const strikes = rule.escalate
+      ? await state.countStrike(`${principal.arn ?? principal.display}|${rule.id}`, at, rule.escalate.withinMs)
+      : 1;
+    const plan = planResponse(rule, principal, signals.map((s) => s.name), strikes);
+    const escalation = plan.escalated ? `, escalated after ${strikes} strikes` : '';
+    return [
+      finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).`, plan),
+      ...lateFindings,
+    ];
+  }
+
+  return { evaluate: (record) => evaluate(record) };
+}

@@ -1,0 +1,80 @@
+import { parseArn } from '../cloudtrail/arn.ts';
+import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+
+export type PrincipalKind = 'role-session' | 'user' | 'root' | 'federated' | 'service' | 'account' | 'other';
+
+/** Who made a call, in the terms containment needs. */
+export interface Principal {
+  readonly kind: PrincipalKind;
+  /** The identity as CloudTrail names it (session ARN for role sessions); what reports show. */
+  readonly display: string | null;
+  /** What containment targets: the role for a role session, the user, the root ARN. */
+  readonly arn: string | null;
+  readonly account: string;
+  readonly partition: string;
+  readonly roleName: string | null;
+  readonly sessionName: string | null;
+  /** `roleId:sessionName`, the principalId of an assumed-role session. */
+  readonly roleSessionKey: string | null;
+  /** Only keys that look issued by AWS; placeholders such as "REDACTED" never join sessions. */
+  readonly accessKeyId: string | null;
+  readonly isServiceLinked: boolean;
+  readonly isIdentityCenter: boolean;
+}
+
+const ACCESS_KEY = /^[A-Z0-9]{16,128}$/;
+
+/**
+ * Identifies the principal of a validated record.
+ * @example identifyPrincipal(record).arn // 'arn:aws:iam::111122223333:role/Dev' for a Dev role session
+ */
+export function identifyPrincipal(record: CloudTrailRecord): Principal {
+  const identity = record.userIdentity;
+  const account = identity.accountId ?? record.recipientAccountId!;
+  const arn = identity.arn ? parseArn(identity.arn) : null;
+  const partition = arn?.partition ?? 'aws';
+  const accessKeyId = identity.accessKeyId && ACCESS_KEY.test(identity.accessKeyId) ? identity.accessKeyId : null;
+  const base = {
+    display: identity.arn ?? identity.principalId ?? identity.invokedBy ?? null,
+    account,
+    partition,
+    roleName: null,
+    sessionName: null,
+    roleSessionKey: null,
+    accessKeyId,
+    isServiceLinked: false,
+    isIdentityCenter: false,
+  };
+
+  if (arn && arn.resource.startsWith('assumed-role/')) {
+    const [, roleName = '', ...rest] = arn.resource.split('/');
+    const issuerArn = identity.sessionContext?.sessionIssuer?.arn;
+    const roleArn = issuerArn ?? `arn:${partition}:iam::${arn.account}:role/${roleName}`;
+    return {
+      ...base,
+      kind: 'role-session',
+      arn: roleArn,
+      account: arn.account,
+      roleName,
+      sessionName: rest.join('/') || null,
+      roleSessionKey: identity.principalId?.includes(':') ? identity.principalId : null,
+      // Service-linked roles live under the aws-service-role/ path and are named AWSServiceRoleFor*.
+      isServiceLinked: roleArn.includes(':role/aws-service-role/') || roleName.startsWith('AWSServiceRoleFor'),
+      isIdentityCenter: roleName.startsWith('AWSReservedSSO_'),
+    };
+  }
+  switch (identity.type) {
+    case 'Root':
+      return { ...base, kind: 'root', arn: identity.arn ?? `arn:${partition}:iam::${account}:root` };
+    case 'IAMUser':
+      return { ...base, kind: 'user', arn: identity.arn ?? null };
+    case 'FederatedUser':
+      return { ...base, kind: 'federated', arn: identity.arn ?? null };
+    case 'AWSService':
+      return { ...base, kind: 'service', arn: null };
+    case 'AWSAccount':
+      return { ...base, kind: 'account', arn: null };
+    default:
+      return { ...base, kind: 'other', arn: identity.arn ?? null };
+  }
+}

@@ -1,0 +1,68 @@
+import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+
+/** Every policy the guardrail writes is named with this prefix (DESIGN.md §4). */
+export const GUARDRAIL_POLICY_PREFIX = 'AgentGuardrail-';
+/** Tags the guardrail puts on roles it contains. */
+export const GUARDRAIL_TAG_PREFIX = 'agent-guardrail:';
+
+const INLINE_POLICY_EVENTS = new Set([
+  'PutRolePolicy', 'DeleteRolePolicy', 'PutUserPolicy', 'DeleteUserPolicy', 'PutGroupPolicy', 'DeleteGroupPolicy',
+]);
+const MANAGED_POLICY_EVENTS = new Set([
+  'DetachRolePolicy', 'DetachUserPolicy', 'DetachGroupPolicy', 'DeletePolicy', 'CreatePolicyVersion',
+  'DeletePolicyVersion', 'SetDefaultPolicyVersion',
+]);
+const TAG_EVENTS = new Set(['TagRole', 'UntagRole', 'TagUser', 'UntagUser']);
+// Calls that change a role's permissions, trust or tags, or remove it.
+const ROLE_WRITE_EVENTS = new Set([
+  'PutRolePolicy', 'DeleteRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'UpdateAssumeRolePolicy',
+  'TagRole', 'UntagRole', 'DeleteRole', 'UpdateRole', 'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary',
+]);
+
+/** IAM calls tamper detection must always see, whatever the policy's rules watch. */
+export const GUARDRAIL_WATCHED_IAM_EVENTS: ReadonlySet<string> = new Set([
+  ...INLINE_POLICY_EVENTS,
+  ...MANAGED_POLICY_EVENTS,
+  ...TAG_EVENTS,
+  ...ROLE_WRITE_EVENTS,
+]);
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Role name a role-write call acts on, for the quarantined-role check. */
+export function roleNameWritten(record: CloudTrailRecord): string | null {
+  if (record.eventSource !== 'iam.amazonaws.com' || !ROLE_WRITE_EVENTS.has(record.eventName)) return null;
+  return text(record.requestParameters?.roleName);
+}
+
+/**
+ * Why a call tampers with the guardrail's own artefacts, or null. The quarantine check needs state,
+ * so the caller passes whether the written role is quarantined.
+ * @example tamperReason(deleteRolePolicyRecord, false) // 'deletes guardrail policy AgentGuardrail-deny on ...'
+ */
+export function tamperReason(record: CloudTrailRecord, roleIsQuarantined: boolean): string | null {
+  if (record.eventSource !== 'iam.amazonaws.com') return null;
+  const request = record.requestParameters ?? {};
+  const name = record.eventName;
+  if (INLINE_POLICY_EVENTS.has(name)) {
+    const policyName = text(request.policyName);
+    if (policyName?.startsWith(GUARDRAIL_POLICY_PREFIX)) return `${name} on guardrail policy ${policyName}`;
+  }
+  if (MANAGED_POLICY_EVENTS.has(name)) {
+    const policyArn = text(request.policyArn);
+    const policyName = policyArn?.slice(policyArn.lastIndexOf('/') + 1);
+    if (policyName?.startsWith(GUARDRAIL_POLICY_PREFIX)) return `${name} on guardrail policy ${policyName}`;
+  }
+  if (TAG_EVENTS.has(name)) {
+    const keys = [
+      ...(Array.isArray(request.tagKeys) ? request.tagKeys : []),
+      ...(Array.isArray(request.tags) ? request.tags.map((t: unknown) => (t as { key?: unknown })?.key) : []),
+    ];
+    const touched = keys.find((key) => typeof key === 'string' && key.toLowerCase().startsWith(GUARDRAIL_TAG_PREFIX));
+    if (touched) return `${name} changes guardrail tag ${String(touched)}`;
+  }
+  if (roleIsQuarantined) return `${name} on quarantined role ${text(request.roleName)}`;
+  return null;
+}

@@ -1,0 +1,69 @@
+import { eventNamesOf } from '../cloudtrail/action-names.ts';
+import { ASSUME_ROLE_EVENTS } from '../detect/observe-session.ts';
+import { GUARDRAIL_WATCHED_IAM_EVENTS } from '../detect/tamper.ts';
+import type { CompiledPolicy } from './compile-policy.ts';
+
+/** EventBridge's default event-pattern size quota is 2,048 characters (adjustable to 4,096). */
+export const MAX_PATTERN_CHARS = 2048;
+export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
+
+export interface EventRulePattern {
+  /** Stable name suffix: the service, and a part number when one service needs several rules. */
+  readonly name: string;
+  readonly pattern: {
+    readonly 'detail-type': readonly string[];
+    readonly detail: { readonly eventSource: readonly string[]; readonly eventName: readonly unknown[] };
+  };
+}
+
+function key(name: string | { prefix: string }): string {
+  return typeof name === 'string' ? name : `prefix:${name.prefix}`;
+}
+
+/**
+ * Compiles the policy into EventBridge event patterns: a coarse filter by eventSource and eventName that
+ * keeps invocations down, plus what detection must always see (AssumeRole* for sessions, IAM role tag
+ * and guardrail-policy changes for tamper). The in-process matcher stays the exact check.
+ * @example compileEventPatterns(policy).map((p) => p.name) // ['cloudtrail', 'iam', 'kms', 's3', 'sts', ...]
+ */
+export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[] {
+  const bySource = new Map<string, Map<string, string | { prefix: string }>>();
+  const add = (eventSource: string, name: string | { prefix: string }) => {
+    const names = bySource.get(eventSource) ?? new Map();
+    names.set(key(name), name);
+    bySource.set(eventSource, names);
+  };
+  for (const rule of policy.rules) {
+    for (const action of rule.actions) {
+      const { eventSource, eventNames } = eventNamesOf(action);
+      for (const name of eventNames) add(eventSource, name);
+    }
+  }
+  for (const name of ASSUME_ROLE_EVENTS) add('sts.amazonaws.com', name);
+  for (const name of GUARDRAIL_WATCHED_IAM_EVENTS) add('iam.amazonaws.com', name);
+  if (policy.agents.roleTags.size > 0) for (const name of ['CreateRole', 'TagRole', 'UntagRole']) add('iam.amazonaws.com', name);
+
+  const patterns: EventRulePattern[] = [];
+  for (const eventSource of [...bySource.keys()].sort()) {
+    const names = [...bySource.get(eventSource)!.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, n]) => n);
+    const service = eventSource.replace('.amazonaws.com', '');
+    const build = (eventName: unknown[]) => ({
+      'detail-type': [CLOUDTRAIL_API_CALL],
+      detail: { eventSource: [eventSource], eventName },
+    });
+    const chunks: unknown[][] = [];
+    let chunk: unknown[] = [];
+    for (const name of names) {
+      if (chunk.length > 0 && JSON.stringify(build([...chunk, name])).length > MAX_PATTERN_CHARS) {
+        chunks.push(chunk);
+        chunk = [];
+      }
+      chunk.push(name);
+    }
+    chunks.push(chunk);
+    chunks.forEach((eventName, i) => {
+      patterns.push({ name: chunks.length > 1 ? `${service}-${i + 1}` : service, pattern: build(eventName) });
+    });
+  }
+  return patterns;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Response names as written in guardrail.yaml; each is also a planner key (see respond/). */
+export const RESPONSE_NAMES = ['revoke-sessions', 'deny-action', 'quarantine-role', 'scp-deny', 'notify'] as const;
+export type ResponseName = (typeof RESPONSE_NAMES)[number];
+
+/** Id of the built-in rule that guards the guardrail's own policies, tags and quarantined roles. */
+export const TAMPER_RULE_ID = 'guardrail-tamper';
+
+const durationSchema = z
+  .string()
+  .regex(/^[1-9]\d*(s|m|h|d)$/, 'must be a duration such as 30s, 10m, 12h or 1d')
+  .describe('A duration: a whole number followed by s, m, h or d.');
+
+const actionPatternSchema = z
+  .string()
+  .regex(/^[a-z0-9-]+:[A-Za-z0-9*?]+$/, 'must be an IAM action pattern such as "iam:Put*Policy"')
+  .describe('An IAM action in service:Action form; * and ? are wildcards within the action name.');
+
+const arnPatternSchema = z
+  .string()
+  .min(1)
+  .max(2048)
+  .regex(/^(\*|arn:[\x21-\x7e]+)$/, 'must be "*" or an ARN pattern starting with "arn:"')
+  .describe('An ARN, or an ARN pattern with * and ? wildcards.');
+
+const tagMapSchema = z
+  .record(z.string().min(1).max(128), z.string().max(256))
+  .describe('Tag keys and the values that mark an agent.');
+
+export const ruleSchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)')
+      .refine((id) => id !== TAMPER_RULE_ID, `"${TAMPER_RULE_ID}" is the built-in tamper rule's id`),
+    description: z.string().min(1).max(512),
+    match: z
+      .object({
+        actions: z.array(actionPatternSchema).min(1),
+        resources: z.array(arnPatternSchema).min(1).default(['*']),
+        accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
+      })
+      .strict(),
+    response: z.enum(RESPONSE_NAMES),
+    escalate: z
+      .object({
+        after: z.number().int().min(1).max(1000),
+        within: durationSchema,
+        to: z.enum(RESPONSE_NAMES),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export const policySchema = z
+  .object({
+    mode: z.enum(['enforce', 'monitor']).describe('monitor: findings and notifications only, no IAM writes'),
+    agents: z
+      .object({
+        mcpServices: z.array(z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com$/)).default(['aws-mcp.amazonaws.com']),
+        sessionTags: tagMapSchema.default({}),
+        sourceIdentityPrefixes: z.array(z.string().min(1).max(64)).default([]),
+        roleTags: tagMapSchema.default({}),
+        principalArnPatterns: z.array(arnPatternSchema).default([]),
+        userAgentPatterns: z.array(z.string().min(1).max(256)).default([]),
+      })
+      .strict(),
+    protected: z
+      .object({ principalArnPatterns: z.array(arnPatternSchema).default([]) })
+      .strict()
+      .default({ principalArnPatterns: [] }),
+    tamper: z
+      .object({ response: z.enum(RESPONSE_NAMES).default('deny-action') })
+      .strict()
+      .default({ response: 'deny-action' })
+      .describe('Response to changes of the guardrail\'s own policies, tags or quarantined roles.'),
+    rules: z.array(ruleSchema).min(1),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    const seen = new Map<string, number>();
+    policy.rules.forEach((rule, index) => {
+      const first = seen.get(rule.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `duplicate rule id (also rules[${first}])` });
+      }
+      seen.set(rule.id, index);
+    });
+  });
+
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyRule = z.infer<typeof ruleSchema>;
+export type AgentSignalsConfig = Policy['agents'];
