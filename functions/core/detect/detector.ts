@@ -23,6 +23,14 @@ export interface Detector {
 }
 
 const DETECTORS = Object.values(SIGNAL_DETECTORS);
+
+interface Learned {
+  /** Late violations revealed by this event. */
+  readonly late: Finding[];
+  /** What the event taught detection, for its own finding's reason. */
+  readonly note: string | null;
+}
+const NOTHING_LEARNED: Learned = { late: [], note: null };
 // How long a call waits for the AssumeRole of its session: the longest an STS session can last.
 const PENDING_MS = 43_200_000;
 
@@ -58,12 +66,16 @@ function appliesTo(rule: CompiledRule, record: CloudTrailRecord, principal: Prin
 export function createDetector(policy: CompiledPolicy, state: GuardrailState): Detector {
   const { agents } = policy;
 
-  async function learn(record: CloudTrailRecord, principal: Principal, at: number): Promise<Finding[]> {
+  async function learn(record: CloudTrailRecord, principal: Principal, at: number): Promise<Learned> {
     const late: Finding[] = [];
+    let note: string | null = null;
     if (ASSUME_ROLE_EVENTS.has(record.eventName) && record.eventSource === 'sts.amazonaws.com') {
       const caller = principal.kind === 'role-session' ? await state.findSession(principal, at) : null;
       const observed = observeSession(record, agents, caller);
-      if (observed?.session) await state.putSession(observed.session);
+      if (observed?.session) {
+        await state.putSession(observed.session);
+        note = `agent session recorded (${observed.session.evidence})`;
+      }
       if (observed) {
         // Parked calls of this session are settled now: violations if it is an agent's, else dropped.
         const parked = await state.takePending(observed.keys, at);
@@ -72,13 +84,14 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     }
     const tagChange = observeRoleTags(record);
     if (tagChange) await state.updateRoleTags(tagChange.roleKey, tagChange.set, tagChange.remove);
-    return late;
+    return { late, note };
   }
 
   async function evaluate(record: CloudTrailRecord, isLate = false): Promise<Finding[]> {
     const at = Date.parse(record.eventTime);
     const principal = identifyPrincipal(record);
-    const lateFindings = isLate ? [] : await learn(record, principal, at);
+    const learned = isLate ? NOTHING_LEARNED : await learn(record, principal, at);
+    const lateFindings = learned.late;
 
     const isRoleSession = principal.kind === 'role-session';
     const session = isRoleSession ? await state.findSession(principal, at) : null;
@@ -125,7 +138,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       const reason =
         candidates.length > 0
           ? `${action} matches ${candidates[0]!.id} but no agent signal`
-          : `no rule matches ${action}`;
+          : learned.note ?? `no rule matches ${action}`;
       return [finding('allow', reason), ...lateFindings];
     }
 

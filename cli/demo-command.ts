@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
+import type { Finding } from '../functions/core/detect/finding.ts';
+import { safeText } from './format-finding.ts';
+import { LineWriter } from './output.ts';
+import { PACKAGE_ROOT } from './policy-path.ts';
+import { listInputFiles } from './read-inputs.ts';
+import { replayFindings } from './replay-findings.ts';
+
+interface Scenario {
+  readonly folder: string;
+  readonly title: string;
+  readonly story: string;
+}
+
+const SCOPE_WORDS = {
+  agent: "the agent's sessions only (humans on the role keep working)",
+  role: 'the whole role',
+  principal: 'the principal',
+  account: 'the account (organization-level)',
+} as const;
+
+function explain(finding: Finding): string[] {
+  const who = safeText(finding.principal ?? 'unknown principal');
+  const lines = [`  • ${finding.eventName} by ${who}${finding.late ? '  (re-examined late)' : ''}`];
+  const evidence = finding.detail?.signalEvidence ?? [];
+  const signals = evidence.length ? `agent signals: ${evidence.map(safeText).join('; ')}` : 'no agent signal';
+  switch (finding.verdict) {
+    case 'violation': {
+      const plan = finding.detail!.plan!;
+      lines.push(`      VIOLATION of ${finding.rule} (${signals})`);
+      lines.push(
+        `      response: ${plan.response} on ${SCOPE_WORDS[plan.scope]}${plan.escalated ? `, escalated after ${plan.strikes} strikes` : ''}`,
+      );
+      break;
+    }
+    case 'allow':
+      lines.push(`      allowed: ${safeText(finding.reason)}${evidence.length ? ` (${signals})` : ''}`);
+      break;
+    default:
+      lines.push(`      ${finding.verdict}: ${safeText(finding.reason)}`);
+  }
+  return lines;
+}
+
+/** `demo`: the bundled scenarios through detection and response planning, explained for people. */
+export async function demoCommand(): Promise<number> {
+  const policyFile = `${PACKAGE_ROOT}guardrail.yaml`;
+  const policy = await loadPolicyFile(policyFile);
+  const scenarios = JSON.parse(await readFile(`${PACKAGE_ROOT}events/scenarios.json`, 'utf8')) as Scenario[];
+  const out = new LineWriter();
+  await out.line(`agent-guardrail demo: ${scenarios.length} scenarios under the bundled policy (mode: ${policy.mode}).`);
+  await out.line('Each scenario is replayed on its own from events/scenarios/; nothing is written to AWS.\n');
+  let violations = 0;
+  for (const [index, scenario] of scenarios.entries()) {
+    await out.line(`${index + 1}. ${scenario.title}`);
+    await out.line(`   ${scenario.story}`);
+    const files = await listInputFiles([`${PACKAGE_ROOT}events/scenarios/${scenario.folder}`]);
+    for await (const finding of replayFindings(files, policy)) {
+      if (finding.verdict === 'violation') violations++;
+      for (const line of explain(finding)) await out.line(line);
+    }
+    await out.line('');
+  }
+  await out.line(
+    `${violations} violations found. In enforce mode each would be contained as shown; in monitor mode they are reported only.`,
+  );
+  await out.flush();
+  return 0;
+}

@@ -1,0 +1,50 @@
+import type { Finding } from '../functions/core/detect/finding.ts';
+
+/**
+ * One finding as the replay JSON contract of DESIGN.md §5 (field names and order are the contract).
+ * @example toReplayJson(finding) // '{"eventID":"…","eventName":"DeleteBucket",…,"reason":"…"}'
+ */
+export function toReplayJson(finding: Finding): string {
+  return JSON.stringify({
+    eventID: finding.eventID,
+    eventName: finding.eventName,
+    account: finding.account,
+    principal: finding.principal,
+    agent: finding.agent,
+    signals: finding.signals,
+    verdict: finding.verdict,
+    rule: finding.rule,
+    response: finding.response,
+    reason: finding.reason,
+    ...(finding.late ? { late: true } : {}),
+  });
+}
+
+// Control and bidirectional-override characters could rewrite a terminal line; show them escaped.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function safeText(text: string): string {
+  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function cell(text: string, width: number): string {
+  const safe = safeText(text);
+  return safe.length > width ? `${safe.slice(0, width - 1)}…` : safe.padEnd(width);
+}
+
+export const TABLE_HEADER = `${cell('VERDICT', 10)} ${cell('EVENT', 26)} ${cell('ACCOUNT', 12)} ${cell('PRINCIPAL', 44)} ${cell('SIGNALS', 24)} ${cell('RULE', 24)} RESPONSE`;
+
+/** One finding as a table row for people; anything but an allow gets its reason on a second line. */
+export function toTableRow(finding: Finding): string {
+  const verdict = finding.late ? `${finding.verdict}*` : finding.verdict;
+  const row = [
+    cell(verdict, 10),
+    cell(finding.eventName ?? '-', 26),
+    cell(finding.account ?? '-', 12),
+    cell(finding.principal ?? '-', 44),
+    cell(finding.signals.join(',') || '-', 24),
+    cell(finding.rule ?? '-', 24),
+    finding.response ?? '-',
+  ].join(' ');
+  return finding.verdict === 'allow' ? row : `${row}\n           ${safeText(finding.reason)}`;
+}
