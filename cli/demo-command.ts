@@ -56,7 +56,11 @@ export async function demoCommand(): Promise<number> {
     await out.line(`${index + 1}. ${scenario.title}`);
     await out.line(`   ${scenario.story}`);
     const files = await listInputFiles([`${PACKAGE_ROOT}events/scenarios/${scenario.folder}`]);
-    for await (const finding of replayFindings(files, policy)) {
+    const findings: Finding[] = [];
+    await replayFindings(files, policy, (finding) => {
+      findings.push(finding);
+    });
+    for (const finding of findings) {
       if (finding.verdict === 'violation') violations++;
       for (const line of explain(finding)) await out.line(line);
     }

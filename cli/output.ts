@@ -6,10 +6,11 @@ export class LineWriter {
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
 
-  async line(text: string): Promise<void> {
+  /** Queues a line; returns a promise only when the buffer was flushed and must be awaited. */
+  line(text: string): Promise<void> | undefined {
     this.buffer.push(text);
     this.size += text.length + 1;
-    if (this.size >= LineWriter.FLUSH_AT) await this.flush();
+    return this.size >= LineWriter.FLUSH_AT ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {

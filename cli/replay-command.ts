@@ -26,10 +26,16 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   const summary = emptySummary();
   if (format === 'table') await out.line(TABLE_HEADER);
   try {
-    for await (const finding of replayFindings(files, policy, progress?.update)) {
-      countFinding(summary, finding);
-      await out.line(format === 'json' ? toReplayJson(finding) : toTableRow(finding));
-    }
+    const render = format === 'json' ? toReplayJson : toTableRow;
+    await replayFindings(
+      files,
+      policy,
+      (finding) => {
+        countFinding(summary, finding);
+        return out.line(render(finding));
+      },
+      progress?.update,
+    );
   } finally {
     progress?.stop();
   }

@@ -11,14 +11,16 @@ export type ReplayProgress = (bytesDone: number) => void;
 const PROGRESS_EVERY = 10_000;
 
 /**
- * Runs detection over input files in the order given, with in-memory state, yielding every finding
- * (late violations right after the AssumeRole that revealed them). Writes nothing anywhere.
+ * Runs detection over input files in the order given, with in-memory state, handing every finding to
+ * `onFinding` (late violations right after the AssumeRole that revealed them). Writes nothing anywhere.
+ * `onFinding` may return a promise (output back-pressure), which is awaited.
  */
-export async function* replayFindings(
+export async function replayFindings(
   files: readonly InputFile[],
   policy: CompiledPolicy,
+  onFinding: (finding: Finding) => void | Promise<void>,
   progress?: ReplayProgress,
-): AsyncGenerator<Finding> {
+): Promise<void> {
   const detector = createDetector(policy, new InMemoryState());
   let bytesBefore = 0;
   for (const file of files) {
@@ -26,11 +28,11 @@ export async function* replayFindings(
     for (let i = 0; i < items.length; i++) {
       if (progress && i % PROGRESS_EVERY === 0) progress(bytesBefore + (file.bytes * i) / items.length);
       const result = validateRecord(items[i]!);
-      if (!result.ok) {
-        yield invalidFinding(result);
-        continue;
+      const findings = result.ok ? await detector.evaluate(result.record) : [invalidFinding(result)];
+      for (const finding of findings) {
+        const wait = onFinding(finding);
+        if (wait) await wait;
       }
-      for (const finding of await detector.evaluate(result.record)) yield finding;
     }
     bytesBefore += file.bytes;
     progress?.(bytesBefore);

@@ -23,6 +23,13 @@ export interface Principal {
 }
 
 const ACCESS_KEY = /^[A-Z0-9]{16,128}$/;
+const KIND_OF_TYPE: Readonly<Record<string, PrincipalKind>> = {
+  Root: 'root',
+  IAMUser: 'user',
+  FederatedUser: 'federated',
+  AWSService: 'service',
+  AWSAccount: 'account',
+};
 
 /**
  * Identifies the principal of a validated record.
@@ -34,8 +41,31 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
   const arn = identity.arn ? parseArn(identity.arn) : null;
   const partition = arn?.partition ?? 'aws';
   const accessKeyId = identity.accessKeyId && ACCESS_KEY.test(identity.accessKeyId) ? identity.accessKeyId : null;
-  const base = {
-    display: identity.arn ?? identity.principalId ?? identity.invokedBy ?? null,
+  const display = identity.arn ?? identity.principalId ?? identity.invokedBy ?? null;
+
+  if (arn && arn.resource.startsWith('assumed-role/')) {
+    const slash = arn.resource.indexOf('/', 13);
+    const roleName = slash < 0 ? arn.resource.slice(13) : arn.resource.slice(13, slash);
+    const roleArn = identity.sessionContext?.sessionIssuer?.arn ?? `arn:${partition}:iam::${arn.account}:role/${roleName}`;
+    return {
+      kind: 'role-session',
+      display,
+      arn: roleArn,
+      account: arn.account,
+      partition,
+      roleName,
+      sessionName: slash < 0 ? null : arn.resource.slice(slash + 1),
+      roleSessionKey: identity.principalId?.includes(':') ? identity.principalId : null,
+      accessKeyId,
+      // Service-linked roles live under the aws-service-role/ path and are named AWSServiceRoleFor*.
+      isServiceLinked: roleArn.includes(':role/aws-service-role/') || roleName.startsWith('AWSServiceRoleFor'),
+      isIdentityCenter: roleName.startsWith('AWSReservedSSO_'),
+    };
+  }
+  return {
+    kind: KIND_OF_TYPE[identity.type ?? 'Unknown'] ?? 'other',
+    display,
+    arn: identity.type === 'Root' ? identity.arn ?? `arn:${partition}:iam::${account}:root` : identity.type === 'AWSService' || identity.type === 'AWSAccount' ? null : identity.arn ?? null,
     account,
     partition,
     roleName: null,
@@ -45,36 +75,4 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
     isServiceLinked: false,
     isIdentityCenter: false,
   };
-
-  if (arn && arn.resource.startsWith('assumed-role/')) {
-    const [, roleName = '', ...rest] = arn.resource.split('/');
-    const issuerArn = identity.sessionContext?.sessionIssuer?.arn;
-    const roleArn = issuerArn ?? `arn:${partition}:iam::${arn.account}:role/${roleName}`;
-    return {
-      ...base,
-      kind: 'role-session',
-      arn: roleArn,
-      account: arn.account,
-      roleName,
-      sessionName: rest.join('/') || null,
-      roleSessionKey: identity.principalId?.includes(':') ? identity.principalId : null,
-      // Service-linked roles live under the aws-service-role/ path and are named AWSServiceRoleFor*.
-      isServiceLinked: roleArn.includes(':role/aws-service-role/') || roleName.startsWith('AWSServiceRoleFor'),
-      isIdentityCenter: roleName.startsWith('AWSReservedSSO_'),
-    };
-  }
-  switch (identity.type) {
-    case 'Root':
-      return { ...base, kind: 'root', arn: identity.arn ?? `arn:${partition}:iam::${account}:root` };
-    case 'IAMUser':
-      return { ...base, kind: 'user', arn: identity.arn ?? null };
-    case 'FederatedUser':
-      return { ...base, kind: 'federated', arn: identity.arn ?? null };
-    case 'AWSService':
-      return { ...base, kind: 'service', arn: null };
-    case 'AWSAccount':
-      return { ...base, kind: 'account', arn: null };
-    default:
-      return { ...base, kind: 'other', arn: identity.arn ?? null };
-  }
 }
