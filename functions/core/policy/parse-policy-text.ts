@@ -25,8 +25,8 @@ export function parsePolicyText(text: string, file: string): ParsedPolicyText {
     throw new PolicyError(
       file,
       document.errors.map((error) => {
-        const at = error.linePos?.[0];
-        return `${file}${at ? `:${at.line}:${at.col}` : ''} YAML: ${error.message.split('\n')[0]}`;
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        return `${file}:${line}:${col} YAML: ${error.message.split('\n')[0]}`;
       }),
     );
   }
