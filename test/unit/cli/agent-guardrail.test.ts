@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/cli/agent-guardrail.mjs');
+const SCENARIOS = join(ROOT, 'events/scenarios');
+const run = promisify(execFile);
+
+async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const CONTRACT_KEYS = ['eventID', 'eventName', 'account', 'principal', 'agent', 'signals', 'verdict', 'rule', 'response', 'reason'];
+
+function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'agent-guardrail-cli-'));
+});
+
+describe('agent-guardrail replay --format json', () => {
+  it('prints one contract object per event, late findings flagged, and a summary last', async () => {
+    const { code, stdout, stderr } = await cli(['replay', '--format', 'json', SCENARIOS]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const lines = jsonLines(stdout);
+    const summary = lines.pop()!;
+    for (const line of lines) {
+      expect(Object.keys(line).filter((k) => k !== 'late')).toEqual(CONTRACT_KEYS);
+      expect(line.late === undefined || line.late === true).toBe(true);
+    }
+    const late = lines.filter((line) => line.late === true);
+    expect(late).toHaveLength(1);
+    expect(late[0]).toMatchObject({ eventName: 'CreateAccessKey', verdict: 'violation', rule: 'no-credential-minting' });
+    expect(summary).toMatchObject({ summary: { events: 14, late: 1, protected: 1 } });
+  });
+
+  it('reads gzipped log files, JSON Lines and bare records from nested folders', async () => {
+    const record = JSON.parse(readFileSync(join(SCENARIOS, '01-mcp-server-deletes-bucket/02-DeleteBucket.json'), 'utf8')).detail;
+    const folder = join(work, 'mixed');
+    mkdirSync(join(folder, 'nested'), { recursive: true });
+    writeFileSync(join(folder, 'trail.json.gz'), gzipSync(JSON.stringify({ Records: [record, record] })));
+    writeFileSync(join(folder, 'nested', 'events.jsonl'), `${JSON.stringify(record)}\nnot json\n${JSON.stringify({ detail: record, 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', account: '111122223333' })}\n`);
+    writeFileSync(join(folder, 'nested', 'notes.txt'), 'ignored when walking folders');
+    const { code, stdout } = await cli(['replay', '--format', 'json', folder]);
+    expect(code).toBe(0);
+    const lines = jsonLines(stdout);
+    const summary = lines.pop() as { summary: Record<string, number> };
+    expect(lines.map((l) => l.verdict)).toEqual(['violation', 'invalid', 'violation', 'violation', 'violation']);
+    expect(lines[1]!.reason).toBe('line 2 is not JSON');
+    expect(summary.summary).toMatchObject({ events: 5, invalid: 1, violation: 4 });
+  });
+});
+
+describe('agent-guardrail exit codes', () => {
+  it('exits 1 with --fail-on-violation when a violation was found, 0 without', async () => {
+    expect((await cli(['replay', '--fail-on-violation', join(SCENARIOS, '01-mcp-server-deletes-bucket')])).code).toBe(1);
+    expect((await cli(['replay', '--fail-on-violation', join(SCENARIOS, '03-human-on-same-role')])).code).toBe(0);
+  });
+
+  it.each([
+    [['replay', '/no/such/path'], /^agent-guardrail: \/no\/such\/path: no such file or folder\n$/],
+    [['replay', '--nope', 'x'], /^agent-guardrail: Unknown option '--nope'/],
+    [['replay', '--format', 'xml', 'x'], /^agent-guardrail: --format must be table or json, not "xml"\n$/],
+    [['replay'], /^agent-guardrail: replay needs at least one file or folder\n$/],
+    [['frobnicate'], /^agent-guardrail: unknown command "frobnicate"/],
+  ])('exits 2 with a one-line error for %j', async (args, message) => {
+    const { code, stderr, stdout } = await cli(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+  });
+
+  it('exits 2 naming the file, line and path of a policy problem', async () => {
+    const policy = join(work, 'bad.yaml');
+    writeFileSync(policy, readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace('"iam:CreatePolicyVersion"', '"iam:CreatePolicyVersio"'));
+    const { code, stderr } = await cli(['check', '--policy', policy]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/bad\.yaml:\d+:\d+ rules\[0\]\.match\.actions\[2\]: unknown IAM action "iam:CreatePolicyVersio" \(did you mean "iam:CreatePolicyVersion"\?\)/);
+  });
+});
+
+describe('agent-guardrail check and table output', () => {
+  it('prints the compiled EventBridge patterns as JSON and nothing else', async () => {
+    const { code, stdout } = await cli(['check']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { valid: boolean; eventPatterns: { name: string }[] };
+    expect(report.valid).toBe(true);
+    expect(report.eventPatterns.map((p) => p.name)).toEqual(expect.arrayContaining(['iam', 'sts', 's3', 'cloudtrail']));
+  });
+
+  it('escapes control and bidi characters in table output', async () => {
+    const record = JSON.parse(readFileSync(join(SCENARIOS, '01-mcp-server-deletes-bucket/02-DeleteBucket.json'), 'utf8')).detail;
+    record.userAgent = 'evil\u202e\u001b[31m';
+    record.userIdentity.invokedBy = undefined;
+    record.sourceIPAddress = '203.0.113.5';
+    const file = join(work, 'bidi.json');
+    writeFileSync(file, JSON.stringify(record));
+    const policy = join(work, 'ua.yaml');
+    writeFileSync(policy, readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace('userAgentPatterns: [', 'userAgentPatterns: ["evil*", '));
+    const { stdout } = await cli(['replay', '--policy', policy, file]);
+    expect(stdout).toContain('\\u202e');
+    expect(stdout).not.toMatch(/[\u202e\u001b]/);
+  });
+});
+
+describe('npm run --silent cli', () => {
+  it('prints only the command output', async () => {
+    const { stdout } = await run('npm', ['run', '--silent', 'cli', '--', 'check'], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_loglevel: 'silent' },
+    });
+    expect(() => JSON.parse(stdout)).not.toThrow();
+  });
+});
