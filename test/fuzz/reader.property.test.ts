@@ -25,7 +25,7 @@ const fieldPath = fc.constantFrom(
 );
 const mutation = fc.record({ path: fieldPath, value: fc.oneof(fc.jsonValue(), hostileText, fc.constant(undefined)) });
 
-function mutate(record: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+function mutate(record: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
   const copy = structuredClone(record);
   let target: Record<string, unknown> = copy;
   for (const key of path.slice(0, -1)) {
