@@ -54,6 +54,23 @@ export function servicePrefixOf(eventSource: string): string {
  * @example actionOf('lambda.amazonaws.com', 'UpdateFunctionCode20150331v2') // 'lambda:UpdateFunctionCode'
  */
 export function actionOf(eventSource: string, eventName: string): string {
+  // Memoised per source and name: a replay sees few distinct pairs, many times each.
+  let byName = ACTION_CACHE.get(eventSource);
+  const cached = byName?.get(eventName);
+  if (cached !== undefined) return cached;
+  const action = deriveAction(eventSource, eventName);
+  if (ACTION_CACHE.size < CACHE_LIMIT) {
+    if (!byName) ACTION_CACHE.set(eventSource, (byName = new Map()));
+    if (byName.size < CACHE_LIMIT) byName.set(eventName, action);
+  }
+  return action;
+}
+
+const ACTION_CACHE = new Map<string, Map<string, string>>();
+// Bounds the memo against hostile input with endless distinct names.
+const CACHE_LIMIT = 4096;
+
+function deriveAction(eventSource: string, eventName: string): string {
   const prefix = servicePrefixOf(eventSource);
   const name = prefix === 'lambda' || prefix === 'cloudfront' ? eventName.replace(VERSION_SUFFIX, '') : eventName;
   return `${prefix}:${EVENT_NAME_EXCEPTIONS[`${prefix}:${name}`] ?? name}`;

@@ -127,14 +127,20 @@ export function compilePolicy(policy: Policy, catalogue: ActionCatalogue): Compi
   for (const [key, list] of index) exact.set(key, list);
   const misses = new Map<string, readonly CompiledRule[]>();
 
+  // Canonical spellings first, so the common case needs no lower-casing.
+  const canonical = new Map<string, readonly CompiledRule[]>();
+  for (const rule of rules) for (const action of rule.actions) canonical.set(action, exact.get(action.toLowerCase())!);
+
   function rulesFor(action: string): readonly CompiledRule[] {
+    const direct = canonical.get(action) ?? misses.get(action);
+    if (direct) return direct;
     const key = action.toLowerCase();
     const hit = exact.get(key) ?? misses.get(key);
     if (hit) return hit;
     const service = key.slice(0, key.indexOf(':'));
     const matched = (wildcardFallback.get(service) ?? []).filter((entry) => entry.matcher.test(key)).map((e) => e.rule);
     const result = matched.length > 0 ? [...new Set(matched)] : NO_RULES;
-    if (misses.size < MISS_CACHE_LIMIT) misses.set(key, result);
+    if (misses.size < MISS_CACHE_LIMIT) misses.set(key, result).set(action, result);
     return result;
   }
 
