@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { GuardrailError, UsageError } from '../functions/core/errors.ts';
 import { checkCommand } from './check-command.ts';
 import { demoCommand } from './demo-command.ts';
+import { planCommand } from './plan-command.ts';
 import { replayCommand } from './replay-command.ts';
 
 const USAGE = `usage: agent-guardrail <command> [options]
@@ -9,6 +10,8 @@ const USAGE = `usage: agent-guardrail <command> [options]
 commands:
   replay [--policy FILE] [--format table|json] [--fail-on-violation] PATH...
       detect over CloudTrail files or folders (log files, .gz, EventBridge events, JSON Lines)
+  plan [--policy FILE] [--format json] PATH...
+      replay, then print for each violation the exact IAM documents the guard would write
   check [--policy FILE]
       validate the policy and print the EventBridge patterns compiled from it
   demo
@@ -40,13 +43,15 @@ async function run(argv: string[]): Promise<number> {
         failOnViolation: values['fail-on-violation'],
         paths: positionals,
       });
+    case 'plan':
+      return planCommand({ policy: values.policy, format: values.format, paths: positionals });
     case 'check':
       if (positionals.length > 0) throw new UsageError('check takes no paths');
       return checkCommand({ policy: values.policy });
     case 'demo':
       return demoCommand();
     default:
-      throw new UsageError(`unknown command "${command}" (try: replay, check, demo)`);
+      throw new UsageError(`unknown command "${command}" (try: replay, plan, check, demo)`);
   }
 }
 

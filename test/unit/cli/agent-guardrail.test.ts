@@ -127,3 +127,22 @@ describe('npm run --silent cli', () => {
     expect(() => JSON.parse(stdout)).not.toThrow();
   });
 });
+
+describe('agent-guardrail plan', () => {
+  it('prints the complete documents of each violation, later ones merged with earlier ones', async () => {
+    const { code, stdout } = await cli(['plan', join(SCENARIOS, '02-tagged-session-escalates')]);
+    expect(code).toBe(0);
+    const lines = jsonLines(stdout);
+    const summary = lines.pop();
+    expect(summary).toMatchObject({ summary: { violations: 3 } });
+    for (const line of lines) expect(Object.keys(line)).toEqual(['eventID', 'rule', 'response', 'scope', 'writes']);
+    expect(lines.map((l) => [l.response, l.scope])).toEqual([
+      ['deny-action', 'agent'],
+      ['deny-action', 'agent'],
+      ['quarantine-role', 'role'],
+    ]);
+    const writes = lines[0]!.writes as { target: string; name: string; policyName: string; policyType: string; document: { Statement: unknown[] } }[];
+    expect(writes[0]).toMatchObject({ target: 'role', name: 'DevOps', policyName: 'AgentGuardrail-DenyActions', policyType: 'inline' });
+    expect(lines[1]!.writes).toEqual(lines[0]!.writes);
+  });
+});

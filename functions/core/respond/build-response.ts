@@ -1,0 +1,25 @@
+import type { Finding } from '../detect/finding.ts';
+import type { CompiledPolicy } from '../policy/compile-policy.ts';
+import { RESPONSE_BUILDERS } from './builders/index.ts';
+import type { ResponseWrites } from './response-input.ts';
+
+/**
+ * The writes a violation calls for, as pure data: what the guard would apply through the responder role.
+ * Null for anything but a violation.
+ * @example buildResponse(violation, policy)?.writes[0].policyName // 'AgentGuardrail-DenyActions'
+ */
+export function buildResponse(finding: Finding, policy: CompiledPolicy): ResponseWrites | null {
+  const detail = finding.detail;
+  if (finding.verdict !== 'violation' || !detail?.plan || !finding.rule) return null;
+  const rule = finding.rule === policy.tamperRule.id ? policy.tamperRule : policy.rules.find((r) => r.id === finding.rule)!;
+  return RESPONSE_BUILDERS[detail.plan.response]({
+    response: detail.plan.response,
+    scope: detail.plan.scope,
+    principal: detail.principal,
+    signals: finding.signals,
+    rule,
+    action: detail.action,
+    at: Date.parse(detail.record.eventTime),
+    agents: policy.policy.agents,
+  });
+}

@@ -1,0 +1,24 @@
+import { GUARDRAIL_POLICY_PREFIX, GUARDRAIL_TAG_PREFIX } from '../../detect/tamper.ts';
+import { document } from '../policy-document.ts';
+import type { ResponseBuilder } from '../response-input.ts';
+import { identityTarget, inlineWrite, NO_WRITES } from './target.ts';
+
+export const QUARANTINE_POLICY = `${GUARDRAIL_POLICY_PREFIX}Quarantine`;
+export const QUARANTINE_TAG = `${GUARDRAIL_TAG_PREFIX}quarantined`;
+
+/**
+ * quarantine-role: deny everything to the whole role (or user) and tag it, so that any change to it by
+ * anyone but the guardrail is recognised as tampering. Release restores what the ledger saved.
+ * @example buildQuarantineRole(input).writes[0].document.Statement // [{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', ... }]
+ */
+export const buildQuarantineRole: ResponseBuilder = (input) => {
+  const target = identityTarget(input.principal);
+  if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
+  const quarantine = document([{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }]);
+  return {
+    writes: [inlineWrite(target, QUARANTINE_POLICY, quarantine)],
+    roleTags: target.target === 'role' ? ({ [QUARANTINE_TAG]: new Date(input.at).toISOString() } as Record<string, string>) : {},
+    deactivateAccessKey: target.target === 'user' ? input.principal.accessKeyId : null,
+    cannotContain: null,
+  };
+};

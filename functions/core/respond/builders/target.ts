@@ -1,0 +1,31 @@
+import type { Principal } from '../../detect/principal.ts';
+import type { PlannedWrite } from '../response-input.ts';
+
+export interface IdentityTarget {
+  readonly target: 'role' | 'user';
+  readonly account: string;
+  readonly name: string;
+}
+
+/**
+ * The IAM identity whose policies contain this principal, or why there is none: root, federated users and
+ * Identity Center roles cannot be contained by identity policies written in the account.
+ */
+export function identityTarget(principal: Principal): IdentityTarget | { readonly cannotContain: string } {
+  if (principal.kind === 'role-session' && principal.roleName) {
+    if (principal.isIdentityCenter) {
+      return { cannotContain: `Identity Center role ${principal.roleName}: contain it through its permission set or with scp-deny` };
+    }
+    return { target: 'role', account: principal.account, name: principal.roleName };
+  }
+  if (principal.kind === 'user' && principal.arn) {
+    return { target: 'user', account: principal.account, name: principal.arn.slice(principal.arn.lastIndexOf('/') + 1) };
+  }
+  return { cannotContain: `${principal.kind} principal ${principal.display ?? ''}: IAM identity policies cannot contain it; use scp-deny` };
+}
+
+export function inlineWrite(target: IdentityTarget, policyName: string, document: PlannedWrite['document']): PlannedWrite {
+  return { target: target.target, account: target.account, name: target.name, policyName, policyType: 'inline', document };
+}
+
+export const NO_WRITES = { writes: [], roleTags: {}, deactivateAccessKey: null } as const;

