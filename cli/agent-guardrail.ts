@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
-import { GuardrailError, UsageError } from '../functions/core/errors.ts';
+import { isGuardrailError, UsageError } from '../functions/core/errors.ts';
 import { checkCommand } from './check-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { planCommand } from './plan-command.ts';
+import { invokeCommand } from './invoke-command.ts';
 import { replayCommand } from './replay-command.ts';
 
 const USAGE = `usage: agent-guardrail <command> [options]
@@ -14,6 +15,8 @@ commands:
       replay, then print for each violation the exact IAM documents the guard would write
   check [--policy FILE]
       validate the policy and print the EventBridge patterns compiled from it
+  invoke guard|override FILE
+      run the real handler in-process against the AWS endpoint the environment names
   demo
       replay the bundled scenarios and explain what the guardrail would do
 
@@ -45,18 +48,20 @@ async function run(argv: string[]): Promise<number> {
       });
     case 'plan':
       return planCommand({ policy: values.policy, format: values.format, paths: positionals });
+    case 'invoke':
+      return invokeCommand(positionals);
     case 'check':
       if (positionals.length > 0) throw new UsageError('check takes no paths');
       return checkCommand({ policy: values.policy });
     case 'demo':
       return demoCommand();
     default:
-      throw new UsageError(`unknown command "${command}" (try: replay, plan, check, demo)`);
+      throw new UsageError(`unknown command "${command}" (try: replay, plan, check, invoke, demo)`);
   }
 }
 
 function describe(error: unknown): string {
-  if (error instanceof GuardrailError) return error.message;
+  if (isGuardrailError(error)) return error.message;
   // parseArgs throws TypeErrors with a code for unknown or malformed options.
   if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return error.message;
   return `unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
@@ -68,6 +73,6 @@ run(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`agent-guardrail: ${describe(error)}\n`);
-    process.exitCode = error instanceof GuardrailError || (error instanceof Error && 'code' in error) ? 2 : 70;
+    process.exitCode = isGuardrailError(error) || (error instanceof Error && 'code' in error) ? 2 : 70;
   },
 );

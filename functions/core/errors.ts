@@ -3,6 +3,9 @@
  * keeps the underlying cause, so a log line says what was wrong and where.
  */
 export class GuardrailError extends Error {
+  /** Recognisable across bundles (the CLI and each handler bundle carry their own copy of this class). */
+  readonly isGuardrailError = true;
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'GuardrailError';
@@ -39,4 +42,9 @@ export class UsageError extends GuardrailError {
     super(message);
     this.name = 'UsageError';
   }
+}
+
+/** True for any GuardrailError, whichever bundle created it. */
+export function isGuardrailError(error: unknown): error is GuardrailError {
+  return typeof error === 'object' && error !== null && (error as { isGuardrailError?: unknown }).isGuardrailError === true;
 }

@@ -76,3 +76,29 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
     isIdentityCenter: false,
   };
 }
+
+/**
+ * The principal an operator names by ARN (a role or a user), in the shape containment uses.
+ * @example principalFromArn('arn:aws:iam::111122223333:role/DevOps')?.roleName // 'DevOps'
+ */
+export function principalFromArn(text: string): Principal | null {
+  const arn = parseArn(text);
+  if (!arn || arn.service !== 'iam' || !/^\d{12}$/.test(arn.account)) return null;
+  const match = /^(role|user)\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/.exec(arn.resource);
+  if (!match) return null;
+  const isRole = match[1] === 'role';
+  const name = match[2]!;
+  return {
+    kind: isRole ? 'role-session' : 'user',
+    display: text,
+    arn: text,
+    account: arn.account,
+    partition: arn.partition,
+    roleName: isRole ? name : null,
+    sessionName: null,
+    roleSessionKey: null,
+    accessKeyId: null,
+    isServiceLinked: isRole && (arn.resource.startsWith('role/aws-service-role/') || name.startsWith('AWSServiceRoleFor')),
+    isIdentityCenter: isRole && name.startsWith('AWSReservedSSO_'),
+  };
+}

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { InputError, UsageError } from '../functions/core/errors.ts';
+
+const HANDLERS = {
+  guard: '../functions/guard/handler.mjs',
+  override: '../functions/override/handler.mjs',
+} as const;
+
+/**
+ * `invoke guard|override FILE`: runs the real handler in this process with the real AWS SDK against
+ * whatever the environment names (credentials, AWS_REGION, AWS_ENDPOINT_URL), like a local Lambda invoke.
+ * The handler's own configuration comes from the environment as in Lambda (STATE_TABLE, TOPIC_ARN, ...).
+ */
+export async function invokeCommand(positionals: readonly string[]): Promise<number> {
+  const [name, file] = positionals;
+  if (name !== 'guard' && name !== 'override') throw new UsageError('invoke needs guard or override');
+  if (!file || positionals.length !== 2) throw new UsageError(`invoke ${name} needs one event file`);
+  let event: unknown;
+  try {
+    event = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new InputError(file, `cannot read a JSON event (${(cause as Error).message})`, { cause });
+  }
+  const module = (await import(new URL(HANDLERS[name], import.meta.url).href)) as { handler: (e: unknown) => Promise<unknown> };
+  const result = await module.handler(event);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,182 @@
+import { GuardrailError } from '../errors.ts';
+import { mergeDocuments, policySize, QUOTAS, type PolicyDocument } from './policy-document.ts';
+import type { IamPort, IdentityRef, ScpPort } from './ports.ts';
+import type { PlannedWrite, ResponseWrites } from './response-input.ts';
+
+/** A containment that could not be written: reported and ledgered, never skipped silently. */
+export class ContainmentError extends GuardrailError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ContainmentError';
+  }
+}
+
+/** What one applied write replaced, so release can restore it exactly. */
+export type AppliedChange =
+  | { readonly kind: 'inline-policy'; readonly account: string; readonly identity: IdentityRef; readonly policyName: string; readonly previous: PolicyDocument | null; readonly document: PolicyDocument; readonly changed: boolean }
+  | { readonly kind: 'managed-policy'; readonly account: string; readonly identity: IdentityRef; readonly policyName: string; readonly policyArn: string; readonly previous: PolicyDocument | null; readonly document: PolicyDocument; readonly changed: boolean }
+  | { readonly kind: 'scp'; readonly account: string; readonly policyName: string; readonly previous: PolicyDocument | null; readonly document: PolicyDocument; readonly changed: boolean }
+  | { readonly kind: 'role-tags'; readonly account: string; readonly roleName: string; readonly previous: Readonly<Record<string, string | null>>; readonly tags: Readonly<Record<string, string>> }
+  | { readonly kind: 'access-key'; readonly account: string; readonly userName: string; readonly accessKeyId: string; readonly previous: 'Active' };
+
+export interface ApplyPorts {
+  iamFor(account: string): Promise<IamPort>;
+  scp(): Promise<ScpPort>;
+}
+
+function same(a: PolicyDocument | null, b: PolicyDocument): boolean {
+  return a !== null && JSON.stringify(a) === JSON.stringify(b);
+}
+
+async function writeInline(iam: IamPort, write: PlannedWrite, identity: IdentityRef): Promise<AppliedChange> {
+  const previous = await iam.getInlinePolicy(identity, write.policyName);
+  const merged = mergeDocuments(previous, write.document);
+  const base = { account: write.account, identity, policyName: write.policyName, previous };
+  if (same(previous, merged)) return { kind: 'inline-policy', ...base, document: merged, changed: false };
+
+  // Inline policies of a role share 10,240 characters (2,048 for a user); past that, a managed policy.
+  const limit = identity.target === 'role' ? QUOTAS.roleInlineChars : QUOTAS.userInlineChars;
+  const sizes = await iam.inlinePolicySizes(identity);
+  let others = 0;
+  for (const [name, size] of sizes) if (name !== write.policyName) others += size;
+  if (others + policySize(merged) <= limit) {
+    await iam.putInlinePolicy(identity, write.policyName, merged);
+    // IAM is eventually consistent: read back and write once more if the document did not stick.
+    if (!same(await iam.getInlinePolicy(identity, write.policyName), merged)) {
+      await iam.putInlinePolicy(identity, write.policyName, merged);
+    }
+    return { kind: 'inline-policy', ...base, document: merged, changed: true };
+  }
+  return writeManaged(iam, write, identity, merged);
+}
+
+async function writeManaged(iam: IamPort, write: PlannedWrite, identity: IdentityRef, inlineMerged: PolicyDocument): Promise<AppliedChange> {
+  const previous = await iam.getManagedPolicy(write.policyName);
+  const merged = mergeDocuments(previous, inlineMerged);
+  if (policySize(merged) > QUOTAS.managedPolicyChars) {
+    throw new ContainmentError(`${write.policyName} for ${identity.target} ${identity.name} is ${policySize(merged)} characters: over the inline space left and the managed-policy quota (${QUOTAS.managedPolicyChars})`);
+  }
+  if (previous === null && (await iam.attachedPolicyCount(identity)) >= QUOTAS.managedPoliciesPerPrincipal) {
+    throw new ContainmentError(`${identity.target} ${identity.name} has no inline space left and already ${QUOTAS.managedPoliciesPerPrincipal} managed policies attached`);
+  }
+  const policyArn = await iam.putManagedPolicy(write.policyName, merged);
+  await iam.attachManagedPolicy(identity, policyArn);
+  return { kind: 'managed-policy', account: write.account, identity, policyName: write.policyName, policyArn, previous, document: merged, changed: true };
+}
+
+/**
+ * Applies a planned response: each document merged with what is already in place, inside IAM's quotas,
+ * verified after writing. Returns what each write replaced. Throws ContainmentError (or the AWS error)
+ * when a write fails; changes applied before the failure are on the error's `applied`.
+ */
+export async function applyResponse(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange[]> {
+  const applied: AppliedChange[] = [];
+  try {
+    for (const write of response.writes) {
+      if (write.policyType === 'scp') {
+        const scp = await ports.scp();
+        const previous = await scp.getScp(write.policyName);
+        const merged = mergeDocuments(previous, write.document);
+        if (policySize(merged) > QUOTAS.scpChars) {
+          throw new ContainmentError(`${write.policyName} would be ${policySize(merged)} characters, over the SCP quota of ${QUOTAS.scpChars}`);
+        }
+        if (!same(previous, merged)) await scp.putScp(write.policyName, merged, write.account);
+        applied.push({ kind: 'scp', account: write.account, policyName: write.policyName, previous, document: merged, changed: !same(previous, merged) });
+        continue;
+      }
+      const iam = await ports.iamFor(write.account);
+      applied.push(await writeInline(iam, write, { target: write.target as IdentityRef['target'], name: write.name }));
+    }
+    const roleWrite = response.writes.find((w) => w.target === 'role');
+    if (roleWrite && Object.keys(response.roleTags).length > 0) {
+      const iam = await ports.iamFor(roleWrite.account);
+      const current = await iam.getRoleTags(roleWrite.name);
+      const previous = Object.fromEntries(Object.keys(response.roleTags).map((key) => [key, current[key] ?? null]));
+      await iam.tagRole(roleWrite.name, response.roleTags);
+      applied.push({ kind: 'role-tags', account: roleWrite.account, roleName: roleWrite.name, previous, tags: response.roleTags });
+    }
+    const userWrite = response.writes.find((w) => w.target === 'user');
+    if (userWrite && response.deactivateAccessKey) {
+      const iam = await ports.iamFor(userWrite.account);
+      await iam.setAccessKeyStatus(userWrite.name, response.deactivateAccessKey, 'Inactive');
+      applied.push({ kind: 'access-key', account: userWrite.account, userName: userWrite.name, accessKeyId: response.deactivateAccessKey, previous: 'Active' });
+    }
+  } catch (error) {
+    throw Object.assign(error instanceof ContainmentError ? error : new ContainmentError(`containment failed: ${(error as Error).message}`, { cause: error }), { applied });
+  }
+  return applied;
+}
+
+/**
+ * Undoes applied changes in reverse order, restoring exactly what each replaced (release).
+ */
+export async function revertChanges(changes: readonly AppliedChange[], ports: ApplyPorts): Promise<void> {
+  for (const change of [...changes].reverse()) {
+    switch (change.kind) {
+      case 'inline-policy': {
+        const iam = await ports.iamFor(change.account);
+        if (change.previous) await iam.putInlinePolicy(change.identity, change.policyName, change.previous);
+        else await iam.deleteInlinePolicy(change.identity, change.policyName);
+        break;
+      }
+      case 'managed-policy': {
+        const iam = await ports.iamFor(change.account);
+        if (change.previous) await iam.putManagedPolicy(change.policyName, change.previous);
+        else await iam.detachManagedPolicy(change.identity, change.policyArn);
+        break;
+      }
+      case 'scp': {
+        const scp = await ports.scp();
+        if (change.previous) await scp.putScp(change.policyName, change.previous, change.account);
+        else await scp.deleteScp(change.policyName);
+        break;
+      }
+      case 'role-tags': {
+        const iam = await ports.iamFor(change.account);
+        const restore = Object.fromEntries(Object.entries(change.previous).filter((e): e is [string, string] => e[1] !== null));
+        const remove = Object.entries(change.previous).filter(([, v]) => v === null).map(([k]) => k);
+        if (remove.length > 0) await iam.untagRole(change.roleName, remove);
+        if (Object.keys(restore).length > 0) await iam.tagRole(change.roleName, restore);
+        break;
+      }
+      case 'access-key': {
+        const iam = await ports.iamFor(change.account);
+        await iam.setAccessKeyStatus(change.userName, change.accessKeyId, change.previous);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Puts back, on one role, the guardrail documents and tags that someone removed: the latest document the
+ * ledger recorded for each guardrail policy, and the latest guardrail tags. Returns what was re-applied.
+ */
+export async function reapplyContainment(changes: readonly AppliedChange[], ports: ApplyPorts): Promise<string[]> {
+  const latest = new Map<string, AppliedChange>();
+  for (const change of changes) {
+    if (change.kind === 'inline-policy' || change.kind === 'managed-policy') latest.set(`${change.kind}|${change.policyName}`, change);
+    if (change.kind === 'role-tags') latest.set('tags', change);
+  }
+  const reapplied: string[] = [];
+  for (const change of latest.values()) {
+    const iam = await ports.iamFor(change.account);
+    if (change.kind === 'inline-policy') {
+      if (!same(await iam.getInlinePolicy(change.identity, change.policyName), change.document)) {
+        await iam.putInlinePolicy(change.identity, change.policyName, change.document);
+        reapplied.push(change.policyName);
+      }
+    } else if (change.kind === 'managed-policy') {
+      await iam.putManagedPolicy(change.policyName, change.document);
+      await iam.attachManagedPolicy(change.identity, change.policyArn);
+      reapplied.push(change.policyName);
+    } else if (change.kind === 'role-tags') {
+      const current = await iam.getRoleTags(change.roleName);
+      if (Object.entries(change.tags).some(([k, v]) => current[k] !== v)) {
+        await iam.tagRole(change.roleName, change.tags);
+        reapplied.push(...Object.keys(change.tags));
+      }
+    }
+  }
+  return reapplied;
+}

@@ -1,0 +1,34 @@
+import type { AppliedChange } from '../respond/apply-response.ts';
+
+export type LedgerOutcome = 'intent' | 'contained' | 'failed' | 'monitored' | 'not-contained' | 'released' | 'exempted';
+
+/** One response, or one operator command, as recorded: intent first, result after. */
+export interface LedgerEntry {
+  readonly id: string;
+  readonly principalArn: string;
+  readonly account: string;
+  readonly at: number;
+  readonly source: 'guard' | 'override';
+  readonly eventID: string | null;
+  readonly rule: string | null;
+  readonly response: string | null;
+  readonly outcome: LedgerOutcome;
+  readonly reason: string;
+  /** What each applied write replaced, so release restores it exactly. */
+  readonly changes: readonly AppliedChange[];
+  readonly operator?: string;
+  readonly ticket?: string;
+}
+
+/** The durable record of every response and override, with event-level idempotency. */
+export interface Ledger {
+  /** True the first time an event id is claimed; false for a redelivery. */
+  claimEvent(eventID: string, at: number): Promise<boolean>;
+  /** Lets a failed event be processed again by the next delivery (Lambda retry). */
+  releaseEvent(eventID: string): Promise<void>;
+  write(entry: LedgerEntry): Promise<void>;
+  /** Entries of a principal, oldest first. */
+  entriesFor(principalArn: string): Promise<LedgerEntry[]>;
+  addExemption(principalArn: string, until: number, reason: string): Promise<void>;
+  markQuarantined(roleArn: string, quarantined: boolean): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadPolicyFile } from '../config/load-policy-file.ts';
+import { createDetector } from '../core/detect/detector.ts';
+import { documentClient } from '../aws/clients.ts';
+import { createContainmentPorts } from '../aws/containment-ports.ts';
+import { DynamoDbState } from '../aws/dynamodb-state.ts';
+import { readRuntimeConfig } from '../aws/runtime-config.ts';
+import { createSnsNotifier } from '../aws/sns-notifier.ts';
+import { guardEvent, type GuardResult } from './guard-event.ts';
+
+// Built once per container: configuration, policy, clients, state.
+const config = readRuntimeConfig();
+const logger = new Logger({ serviceName: 'agent-guardrail-guard' });
+const policy = await loadPolicyFile(config.POLICY_FILE);
+const state = new DynamoDbState(documentClient(), config.STATE_TABLE);
+const deps = {
+  policy,
+  detector: createDetector(policy, state),
+  ledger: state,
+  ports: createContainmentPorts(config),
+  notifier: createSnsNotifier(config.TOPIC_ARN),
+  organizationAccounts: new Set(config.ORGANIZATION_ACCOUNTS),
+  logger,
+  newId: randomUUID,
+};
+
+/** EventBridge → guard: thin; the work is in guardEvent. */
+export async function handler(event: unknown): Promise<GuardResult> {
+  return guardEvent(event, deps);
+}
