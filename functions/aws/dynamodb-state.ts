@@ -146,7 +146,8 @@ export class DynamoDbState implements GuardrailState, Ledger {
 
   async write(entry: LedgerEntry): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.table, Item: { pk: `LEDGER#${entry.principalArn}`, sk: `${pad(entry.at)}#${entry.id}`, entry: JSON.stringify(entry) } }),
+      // Sorted by the time of the fact, then by the order of writing (intent before result).
+      new PutCommand({ TableName: this.table, Item: { pk: `LEDGER#${entry.principalArn}`, sk: `${pad(entry.at)}#${process.hrtime.bigint().toString().padStart(24, '0')}#${entry.id}`, entry: JSON.stringify(entry) } }),
     );
   }
 

@@ -1,0 +1,41 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { TestProject } from 'vitest/node';
+
+/**
+ * Vitest global setup: starts a moto server (python3 -m moto.server, a real HTTP emulator of IAM, STS,
+ * DynamoDB, SNS, SQS and Organizations) on a free loopback port, hands its address to the tests, and
+ * stops it by its pid afterwards. moto: installed on these machines; elsewhere pip install "moto[server]".
+ */
+let server: ChildProcess | undefined;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    motoEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  server = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('moto server did not start within 30 s')), 30_000);
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    server!.stdout!.on('data', onData);
+    server!.stderr!.on('data', onData);
+    server!.once('exit', (code) => reject(new Error(`moto server exited (${code}): ${output.slice(0, 500)}`)));
+  });
+  // Keep draining its request log so the pipe never fills.
+  server.stdout!.resume();
+  server.stderr!.resume();
+  project.provide('motoEndpoint', endpoint);
+  return () => {
+    if (server?.pid) process.kill(server.pid, 'SIGTERM');
+  };
+}
