@@ -53,21 +53,21 @@ function single(values: string[]): string | string[] {
  * @example mergeDocuments(previous, next).Statement.length // same Sids → same count
  */
 export function mergeDocuments(existing: PolicyDocument | null, next: PolicyDocument): PolicyDocument {
-  if (!existing) return next;
-  const bySid = new Map(existing.Statement.map((s) => [s.Sid, s]));
+  const bySid = new Map((existing?.Statement ?? []).map((s) => [s.Sid, s]));
   for (const statement of next.Statement) {
     const previous = bySid.get(statement.Sid);
-    if (!previous) {
-      bySid.set(statement.Sid, statement);
-      continue;
-    }
-    const actions = [...new Set([...asList(previous.Action), ...asList(statement.Action)])].sort();
-    const resources = [...new Set([...asList(previous.Resource), ...asList(statement.Resource)])].sort();
-    bySid.set(statement.Sid, {
-      ...statement,
-      Action: single(actions.includes('*') ? ['*'] : actions),
-      Resource: single(resources.includes('*') ? ['*'] : resources),
-    });
+    bySid.set(statement.Sid, previous ? { ...statement, Action: [...asList(previous.Action), ...asList(statement.Action)], Resource: [...asList(previous.Resource), ...asList(statement.Resource)] } : statement);
   }
-  return document([...bySid.values()].sort((a, b) => a.Sid.localeCompare(b.Sid)));
+  return document([...bySid.values()].map(normalize).sort((a, b) => a.Sid.localeCompare(b.Sid)));
+}
+
+/** One canonical form (sorted, deduplicated, a lone value unwrapped), so equal documents compare equal. */
+function normalize(statement: PolicyStatement): PolicyStatement {
+  const actions = [...new Set(asList(statement.Action))].sort();
+  const resources = [...new Set(asList(statement.Resource))].sort();
+  return {
+    ...statement,
+    Action: single(actions.includes('*') ? ['*'] : actions),
+    Resource: single(resources.includes('*') ? ['*'] : resources),
+  };
 }

@@ -1,4 +1,5 @@
 import type { AgentSession, Exemption, GuardrailState, PendingEvent, SessionKeys } from './guardrail-state.ts';
+import type { Ledger, LedgerEntry } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
 const MAX_ENTRIES = 200_000;
@@ -19,7 +20,9 @@ export interface InMemoryStateSeed {
  * GuardrailState held in process memory: the state of one replay or one test.
  * @example const state = new InMemoryState({ quarantinedRoles: ['arn:aws:iam::111122223333:role/Dev'] });
  */
-export class InMemoryState implements GuardrailState {
+export class InMemoryState implements GuardrailState, Ledger {
+  private readonly claimed = new Set<string>();
+  readonly ledger: LedgerEntry[] = [];
   private readonly sessions = new Map<string, AgentSession>();
   private readonly pending = new Map<string, PendingEvent[]>();
   private readonly tags = new Map<string, Map<string, string>>();
@@ -88,5 +91,32 @@ export class InMemoryState implements GuardrailState {
 
   async isQuarantined(roleArn: string): Promise<boolean> {
     return this.quarantined.has(roleArn);
+  }
+
+  async claimEvent(eventID: string): Promise<boolean> {
+    if (this.claimed.has(eventID)) return false;
+    this.claimed.add(eventID);
+    return true;
+  }
+
+  async releaseEvent(eventID: string): Promise<void> {
+    this.claimed.delete(eventID);
+  }
+
+  async write(entry: LedgerEntry): Promise<void> {
+    this.ledger.push(entry);
+  }
+
+  async entriesFor(principalArn: string): Promise<LedgerEntry[]> {
+    return this.ledger.filter((e) => e.principalArn === principalArn);
+  }
+
+  async addExemption(principalArn: string, until: number, reason: string): Promise<void> {
+    this.exemptions.push({ principalArn, until, reason });
+  }
+
+  async markQuarantined(roleArn: string, quarantined: boolean): Promise<void> {
+    if (quarantined) this.quarantined.add(roleArn);
+    else this.quarantined.delete(roleArn);
   }
 }

@@ -1,0 +1,82 @@
+import type { PolicyDocument } from '../../functions/core/respond/policy-document.ts';
+import type { IamPort, IdentityRef } from '../../functions/core/respond/ports.ts';
+
+/** An in-memory IAM account for applier tests; counts writes and can be told to misbehave. */
+export class FakeIam implements IamPort {
+  readonly inline = new Map<string, Map<string, PolicyDocument>>();
+  readonly managed = new Map<string, PolicyDocument>();
+  readonly attached = new Map<string, Set<string>>();
+  readonly tags = new Map<string, Record<string, string>>();
+  readonly keys = new Map<string, string>();
+  writes = 0;
+  /** Reads of a just-written inline policy return the old document this many times (eventual consistency). */
+  staleReads = 0;
+  failWith: Error | null = null;
+
+  private key(identity: IdentityRef) {
+    return `${identity.target}/${identity.name}`;
+  }
+  private check() {
+    if (this.failWith) throw this.failWith;
+  }
+  async getInlinePolicy(identity: IdentityRef, name: string) {
+    this.check();
+    if (this.staleReads > 0) {
+      this.staleReads--;
+      return null;
+    }
+    return this.inline.get(this.key(identity))?.get(name) ?? null;
+  }
+  async inlinePolicySizes(identity: IdentityRef) {
+    return new Map([...(this.inline.get(this.key(identity)) ?? new Map()).entries()].map(([n, d]) => [n, JSON.stringify(d).length]));
+  }
+  async putInlinePolicy(identity: IdentityRef, name: string, document: PolicyDocument) {
+    this.check();
+    this.writes++;
+    const map = this.inline.get(this.key(identity)) ?? new Map();
+    map.set(name, document);
+    this.inline.set(this.key(identity), map);
+  }
+  async deleteInlinePolicy(identity: IdentityRef, name: string) {
+    this.writes++;
+    this.inline.get(this.key(identity))?.delete(name);
+  }
+  async getManagedPolicy(name: string) {
+    return this.managed.get(name) ?? null;
+  }
+  async putManagedPolicy(name: string, document: PolicyDocument) {
+    this.writes++;
+    this.managed.set(name, document);
+    return `arn:aws:iam::111122223333:policy/${name}`;
+  }
+  async attachManagedPolicy(identity: IdentityRef, arn: string) {
+    this.writes++;
+    const set = this.attached.get(this.key(identity)) ?? new Set();
+    set.add(arn);
+    this.attached.set(this.key(identity), set);
+  }
+  async detachManagedPolicy(identity: IdentityRef, arn: string) {
+    this.writes++;
+    this.attached.get(this.key(identity))?.delete(arn);
+  }
+  async attachedPolicyCount(identity: IdentityRef) {
+    return this.attached.get(this.key(identity))?.size ?? 0;
+  }
+  async getRoleTags(role: string) {
+    return { ...(this.tags.get(role) ?? {}) };
+  }
+  async tagRole(role: string, tags: Readonly<Record<string, string>>) {
+    this.writes++;
+    this.tags.set(role, { ...(this.tags.get(role) ?? {}), ...tags });
+  }
+  async untagRole(role: string, keys: readonly string[]) {
+    this.writes++;
+    const tags = { ...(this.tags.get(role) ?? {}) };
+    for (const key of keys) delete tags[key];
+    this.tags.set(role, tags);
+  }
+  async setAccessKeyStatus(_user: string, key: string, status: 'Active' | 'Inactive') {
+    this.writes++;
+    this.keys.set(key, status);
+  }
+}

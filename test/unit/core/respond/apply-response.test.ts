@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { applyResponse, ContainmentError, revertChanges } from '../../../../functions/core/respond/apply-response.ts';
+import { document, type PolicyDocument } from '../../../../functions/core/respond/policy-document.ts';
+import type { ResponseWrites } from '../../../../functions/core/respond/response-input.ts';
+import { FakeIam } from '../../../helpers/fake-iam.ts';
+
+const ACCOUNT = '111122223333';
+
+function denyWrite(actions: string[], policyName = 'AgentGuardrail-DenyActions'): ResponseWrites {
+  return {
+    writes: [{ target: 'role', account: ACCOUNT, name: 'DevOps', policyName, policyType: 'inline', document: document([{ Sid: 'DenyAll', Effect: 'Deny', Action: actions, Resource: '*' }]) }],
+    roleTags: {},
+    deactivateAccessKey: null,
+    cannotContain: null,
+  };
+}
+
+function portsFor(iam: FakeIam) {
+  return { iamFor: async () => iam, scp: async () => { throw new Error('no SCP in this test'); } };
+}
+
+function bigPolicy(chars: number): PolicyDocument {
+  return document([{ Sid: 'Filler', Effect: 'Deny', Action: `s3:${'x'.repeat(chars - 80)}`, Resource: '*' }]);
+}
+
+describe('applyResponse', () => {
+  it('writes once, and applying the same response again writes nothing', async () => {
+    const iam = new FakeIam();
+    await applyResponse(denyWrite(['iam:Put*Policy']), portsFor(iam));
+    const writes = iam.writes;
+    expect(writes).toBe(1);
+    const again = await applyResponse(denyWrite(['iam:Put*Policy']), portsFor(iam));
+    expect(iam.writes).toBe(writes);
+    expect(again[0]).toMatchObject({ kind: 'inline-policy', changed: false });
+  });
+
+  it('re-writes when IAM reads back a stale document (eventual consistency)', async () => {
+    const iam = new FakeIam();
+    iam.inline.set('role/DevOps', new Map());
+    iam.staleReads = 2; // the read before writing and the read-back both see nothing
+    await applyResponse(denyWrite(['iam:CreateUser']), portsFor(iam));
+    expect(iam.writes).toBe(2);
+    expect(iam.inline.get('role/DevOps')?.get('AgentGuardrail-DenyActions')).toBeDefined();
+  });
+
+  it('falls back to a customer-managed policy when the role has no inline space left (10,240 characters)', async () => {
+    const iam = new FakeIam();
+    iam.inline.set('role/DevOps', new Map([['app', bigPolicy(10_200)]]));
+    const [change] = await applyResponse(denyWrite(['iam:CreateUser']), portsFor(iam));
+    expect(change).toMatchObject({ kind: 'managed-policy', policyName: 'AgentGuardrail-DenyActions' });
+    expect(iam.attached.get('role/DevOps')).toContain(`arn:aws:iam::${ACCOUNT}:policy/AgentGuardrail-DenyActions`);
+    expect(iam.inline.get('role/DevOps')?.has('AgentGuardrail-DenyActions')).toBe(false);
+  });
+
+  it('reports the containment as failed when neither inline nor managed space is left', async () => {
+    const iam = new FakeIam();
+    iam.inline.set('role/DevOps', new Map([['app', bigPolicy(10_200)]]));
+    const huge = Array.from({ length: 600 }, (_, i) => `s3:Action${i}`);
+    await expect(applyResponse(denyWrite(huge), portsFor(iam))).rejects.toBeInstanceOf(ContainmentError);
+  });
+
+  it('reports failure when ten managed policies are already attached', async () => {
+    const iam = new FakeIam();
+    iam.inline.set('role/DevOps', new Map([['app', bigPolicy(10_200)]]));
+    iam.attached.set('role/DevOps', new Set(Array.from({ length: 10 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`)));
+    await expect(applyResponse(denyWrite(['iam:CreateUser']), portsFor(iam))).rejects.toThrow(/already 10 managed policies/);
+  });
+
+  it('turns an AWS error into a ContainmentError that keeps the cause and what was already applied', async () => {
+    const iam = new FakeIam();
+    iam.failWith = Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' });
+    const failure = await applyResponse(denyWrite(['iam:CreateUser']), portsFor(iam)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ContainmentError);
+    expect((failure as ContainmentError).cause).toMatchObject({ name: 'AccessDenied' });
+    expect((failure as { applied: unknown[] }).applied).toEqual([]);
+  });
+
+  it('reverts exactly: the role ends as it started', async () => {
+    const iam = new FakeIam();
+    iam.inline.set('role/DevOps', new Map([['app', bigPolicy(200)]]));
+    iam.tags.set('DevOps', { team: 'platform' });
+    const before = structuredClone({ inline: [...iam.inline.get('role/DevOps')!], tags: iam.tags.get('DevOps') });
+    const first = await applyResponse(denyWrite(['iam:CreateUser']), portsFor(iam));
+    const second = await applyResponse(
+      { ...denyWrite([]), writes: [{ ...denyWrite([]).writes[0]!, policyName: 'AgentGuardrail-Quarantine', document: document([{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }]) }], roleTags: { 'agent-guardrail:quarantined': 'x' } },
+      portsFor(iam),
+    );
+    await revertChanges([...first, ...second], portsFor(iam));
+    expect({ inline: [...iam.inline.get('role/DevOps')!], tags: iam.tags.get('DevOps') }).toEqual(before);
+  });
+});

@@ -1,0 +1,102 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it, vi } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDetector } from '../../../functions/core/detect/detector.ts';
+import { InMemoryState } from '../../../functions/core/state/in-memory-state.ts';
+import { compilePolicyText } from '../../../functions/config/load-policy-file.ts';
+import { guardEvent, type GuardDependencies } from '../../../functions/guard/guard-event.ts';
+import { FakeIam } from '../../helpers/fake-iam.ts';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+function scenario(folder: string, account = '111122223333'): Record<string, unknown>[] {
+  const dir = join(ROOT, 'events/scenarios', folder);
+  return readdirSync(dir).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8').replaceAll('111122223333', account)));
+}
+
+async function setup(options: { failingAccounts?: string[]; notifyFails?: boolean } = {}) {
+  const policy = await compilePolicyText(readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace(/^mode: \w+/m, 'mode: enforce'), 'guardrail.yaml');
+  const state = new InMemoryState();
+  const accounts = new Map<string, FakeIam>();
+  const notifications: Record<string, unknown>[] = [];
+  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const errors = vi.spyOn(logger, 'error');
+  let id = 0;
+  const deps: GuardDependencies = {
+    policy,
+    detector: createDetector(policy, state),
+    ledger: state,
+    ports: {
+      async iamFor(account) {
+        if (options.failingAccounts?.includes(account)) {
+          throw Object.assign(new Error(`cannot assume arn:aws:iam::${account}:role/AgentGuardrailResponder: AccessDenied`), { name: 'ResponderRoleError' });
+        }
+        if (!accounts.has(account)) accounts.set(account, new FakeIam());
+        return accounts.get(account)!;
+      },
+      async scp() {
+        throw new Error('no SCP port in this test');
+      },
+    },
+    notifier: {
+      async notify(_subject, message) {
+        if (options.notifyFails) throw new Error('SNS is down');
+        notifications.push(message);
+      },
+    },
+    organizationAccounts: new Set(['111122223333', '444455556666']),
+    logger,
+    newId: () => `id-${++id}`,
+  };
+  return { deps, state, accounts, notifications, errors };
+}
+
+describe('guardEvent under faults', () => {
+  it('ledgers and notifies a failed containment, releases the event for the retry, and throws', async () => {
+    const { deps, state, notifications } = await setup({ failingAccounts: ['111122223333'] });
+    const [assume, put] = scenario('02-tagged-session-escalates');
+    await guardEvent(assume, deps);
+    await expect(guardEvent(put, deps)).rejects.toThrow(/AccessDenied/);
+    expect(state.ledger.map((e) => e.outcome)).toEqual(['intent', 'failed']);
+    expect(state.ledger[1]!.reason).toMatch(/Containment failed/);
+    expect(notifications).toContainEqual(expect.objectContaining({ outcome: 'failed' }));
+    // The claim was released: the Lambda retry processes the event again instead of skipping it.
+    expect(await state.claimEvent((put as { detail: { eventID: string } }).detail.eventID, 0)).toBe(true);
+  });
+
+  it('still contains in other accounts when one account has no responder role', async () => {
+    const { deps, accounts } = await setup({ failingAccounts: ['444455556666'] });
+    const broken = scenario('01-mcp-server-deletes-bucket', '444455556666');
+    const working = scenario('01-mcp-server-deletes-bucket');
+    await expect(guardEvent(broken[1], deps)).rejects.toThrow();
+    expect(await guardEvent(working[1], deps)).toMatchObject({ findings: [{ outcome: 'contained' }] });
+    expect(accounts.get('111122223333')!.inline.get('role/DevOps')?.has('AgentGuardrail-Quarantine')).toBe(true);
+  });
+
+  it('contains even when notification fails, and says so loudly', async () => {
+    const { deps, accounts, errors } = await setup({ notifyFails: true });
+    const [, del] = scenario('01-mcp-server-deletes-bucket');
+    expect(await guardEvent(del, deps)).toMatchObject({ findings: [{ outcome: 'contained' }] });
+    expect(accounts.get('111122223333')!.writes).toBeGreaterThan(0);
+    expect(errors).toHaveBeenCalledWith('notification failed', expect.objectContaining({ error: 'SNS is down' }));
+  });
+
+  it('makes one response for a duplicate delivery', async () => {
+    const { deps, accounts } = await setup();
+    const [, del] = scenario('01-mcp-server-deletes-bucket');
+    await guardEvent(del, deps);
+    const writes = accounts.get('111122223333')!.writes;
+    expect(await guardEvent(del, deps)).toMatchObject({ status: 'duplicate' });
+    expect(accounts.get('111122223333')!.writes).toBe(writes);
+  });
+
+  it('never writes for invalid or foreign events', async () => {
+    const { deps, accounts, state } = await setup();
+    const [, del] = scenario('01-mcp-server-deletes-bucket', '999988887777');
+    expect(await guardEvent(del, deps)).toMatchObject({ status: 'rejected' });
+    expect(await guardEvent({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', account: '111122223333', detail: { eventName: 'DeleteBucket' } }, deps)).toMatchObject({ status: 'rejected' });
+    expect(accounts.size).toBe(0);
+    expect(state.ledger).toEqual([]);
+  });
+});
