@@ -93,7 +93,7 @@ export class InMemoryState implements GuardrailState, Ledger {
     return this.quarantined.has(roleArn);
   }
 
-  async claimEvent(eventID: string): Promise<boolean> {
+  async claimEvent(eventID: string, _at?: number): Promise<boolean> {
     if (this.claimed.has(eventID)) return false;
     this.claimed.add(eventID);
     return true;
