@@ -9,6 +9,7 @@ const entryPoints = {
   'scripts/write-policy-schema': 'scripts/write-policy-schema.ts',
   'functions/guard/handler': 'functions/guard/handler.ts',
   'functions/override/handler': 'functions/override/handler.ts',
+  'infra/app': 'infra/app.ts',
 };
 
 function newestMtime(dir) {

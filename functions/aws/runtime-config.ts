@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GuardrailError } from '../core/errors.ts';
 
 export class ConfigError extends GuardrailError {

@@ -20,6 +20,14 @@ export interface GuardDependencies {
   readonly organizationAccounts: ReadonlySet<string>;
   readonly logger: Logger;
   readonly newId: () => string;
+  /** EMF metrics for the dashboard; optional so tests can leave them out. */
+  readonly metrics?: GuardMetrics;
+}
+
+export interface GuardMetrics {
+  count(name: 'Violations' | 'Containments' | 'ContainmentFailures' | 'Rejected'): void;
+  /** Milliseconds from the call (CloudTrail eventTime) to containment in place. */
+  timeToContain(ms: number): void;
 }
 
 export type GuardResult =
@@ -52,6 +60,7 @@ export async function guardEvent(event: unknown, deps: GuardDependencies): Promi
   const validation = validateRecord(items[0]!);
   if (!validation.ok) {
     logger.warn('rejected event', { reason: validation.reason, eventID: validation.eventID });
+    deps.metrics?.count('Rejected');
     return { status: 'rejected', reason: validation.reason };
   }
   const record = validation.record;
@@ -59,6 +68,7 @@ export async function guardEvent(event: unknown, deps: GuardDependencies): Promi
   if (!deps.organizationAccounts.has(account)) {
     const reason = `account ${account} is not in the organization`;
     logger.warn('rejected event', { reason, eventID: record.eventID });
+    deps.metrics?.count('Rejected');
     return { status: 'rejected', reason };
   }
   const at = Date.parse(record.eventTime);
@@ -102,6 +112,7 @@ async function respond(finding: Finding, deps: GuardDependencies): Promise<Ledge
     changes,
   });
 
+  deps.metrics?.count('Violations');
   let outcome: LedgerOutcome;
   let changes: AppliedChange[] = [];
   let failure: unknown = null;
@@ -116,11 +127,14 @@ async function respond(finding: Finding, deps: GuardDependencies): Promise<Ledge
     try {
       changes = await applyResponse(response, deps.ports);
       outcome = 'contained';
+      deps.metrics?.count('Containments');
+      deps.metrics?.timeToContain(Date.now() - Date.parse(detail.record.eventTime));
       if (finding.response === 'quarantine-role' && detail.principal.arn) await deps.ledger.markQuarantined(detail.principal.arn, true);
     } catch (error) {
       changes = ((error as { applied?: AppliedChange[] }).applied ?? []);
       outcome = 'failed';
       failure = error;
+      deps.metrics?.count('ContainmentFailures');
     }
   }
   if (finding.rule === TAMPER_RULE_ID && deps.policy.mode === 'enforce') await restoreTampered(finding, deps);

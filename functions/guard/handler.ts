@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadPolicyFile } from '../config/load-policy-file.ts';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { loadRuntimePolicy } from '../config/runtime-policy.ts';
 import { createDetector } from '../core/detect/detector.ts';
 import { documentClient } from '../aws/clients.ts';
 import { createContainmentPorts } from '../aws/containment-ports.ts';
@@ -12,7 +13,8 @@ import { guardEvent, type GuardResult } from './guard-event.ts';
 // Built once per container: configuration, policy, clients, state.
 const config = readRuntimeConfig();
 const logger = new Logger({ serviceName: 'agent-guardrail-guard' });
-const policy = await loadPolicyFile(config.POLICY_FILE);
+const policy = await loadRuntimePolicy(config.POLICY_FILE);
+const metrics = new Metrics({ namespace: 'AgentGuardrail', serviceName: 'guard' });
 const state = new DynamoDbState(documentClient(), config.STATE_TABLE);
 const deps = {
   policy,
@@ -23,9 +25,17 @@ const deps = {
   organizationAccounts: new Set(config.ORGANIZATION_ACCOUNTS),
   logger,
   newId: randomUUID,
+  metrics: {
+    count: (name: string) => metrics.addMetric(name, MetricUnit.Count, 1),
+    timeToContain: (ms: number) => metrics.addMetric('TimeToContain', MetricUnit.Milliseconds, ms),
+  },
 };
 
 /** EventBridge → guard: thin; the work is in guardEvent. */
 export async function handler(event: unknown): Promise<GuardResult> {
-  return guardEvent(event, deps);
+  try {
+    return await guardEvent(event, deps);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadPolicyFile } from '../config/load-policy-file.ts';
+import { loadRuntimePolicy } from '../config/runtime-policy.ts';
 import { documentClient } from '../aws/clients.ts';
 import { createContainmentPorts } from '../aws/containment-ports.ts';
 import { DynamoDbState } from '../aws/dynamodb-state.ts';
@@ -9,7 +9,7 @@ import { createSnsNotifier } from '../aws/sns-notifier.ts';
 import { runOverride, type OverrideResult } from './override-command.ts';
 
 const config = readRuntimeConfig();
-const policy = await loadPolicyFile(config.POLICY_FILE);
+const policy = await loadRuntimePolicy(config.POLICY_FILE);
 const deps = {
   policy,
   ledger: new DynamoDbState(documentClient(), config.STATE_TABLE),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The operator's command (DESIGN.md §5), validated at the edge. */
 export const overridePayloadSchema = z

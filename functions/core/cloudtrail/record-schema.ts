@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCOUNT_ID, MAX_ARN_LENGTH, parseArn } from './arn.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 
 const tagSchema = z.object({ key: z.string().min(1).max(128), value: z.string().max(256) });

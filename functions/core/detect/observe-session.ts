@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseExpiration } from '../cloudtrail/parse-expiration.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { AgentMatchers } from '../policy/compile-policy.ts';

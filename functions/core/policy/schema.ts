@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Response names as written in guardrail.yaml; each is also a planner key (see respond/). */
 export const RESPONSE_NAMES = ['revoke-sessions', 'deny-action', 'quarantine-role', 'scp-deny', 'notify'] as const;

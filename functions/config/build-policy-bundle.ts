@@ -1,0 +1,21 @@
+import { readFile } from 'node:fs/promises';
+import { PolicyError } from '../core/errors.ts';
+import { compilePolicy } from '../core/policy/compile-policy.ts';
+import { parsePolicyText } from '../core/policy/parse-policy-text.ts';
+import type { Policy } from '../core/policy/schema.ts';
+import { loadActionCatalogue } from './iam-data-catalogue.ts';
+import type { PolicyBundle } from './runtime-policy.ts';
+
+/**
+ * Validates the policy file (as `check` does) and packs it with the IAM actions of its services, for
+ * embedding into the function bundles at synth. `mode` overrides the file's mode when given.
+ */
+export async function buildPolicyBundle(file: string, mode?: Policy['mode']): Promise<PolicyBundle> {
+  const parsed = parsePolicyText(await readFile(file, 'utf8'), file);
+  const policy = mode ? { ...parsed.policy, mode } : parsed.policy;
+  const services = [...new Set(policy.rules.flatMap((r) => r.match.actions.map((a) => a.slice(0, a.indexOf(':')))))];
+  const catalogue = await loadActionCatalogue(services);
+  const result = compilePolicy(policy, catalogue);
+  if (!result.ok) throw new PolicyError(file, parsed.describe(result.problems));
+  return { policy, actions: Object.fromEntries(services.map((s) => [s, catalogue.actionsOf(s) ?? []])) };
+}

@@ -1,0 +1,35 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildPolicyBundle } from '../functions/config/build-policy-bundle.ts';
+import { compilePolicyBundle } from '../functions/config/runtime-policy.ts';
+import { compileEventPatterns } from '../functions/core/policy/compile-event-patterns.ts';
+import { parseDeploymentConfig } from './config.ts';
+import { ManagementAccountStack } from './stacks/management-account-stack.ts';
+import { MemberAccountStack } from './stacks/member-account-stack.ts';
+import { SecurityAccountStack } from './stacks/security-account-stack.ts';
+
+/**
+ * Builds the app from validated configuration. Configuration enters here once; nothing below reads the
+ * environment or files. The event patterns come from the same compiler as `agent-guardrail check`.
+ */
+export async function buildApp(app: App): Promise<{ security: SecurityAccountStack; member: MemberAccountStack; management: ManagementAccountStack }> {
+  const config = parseDeploymentConfig(app.node.tryGetContext('agentGuardrail'));
+  const policyBundle = await buildPolicyBundle(config.policyFile, config.mode);
+  const patterns = compileEventPatterns(compilePolicyBundle(policyBundle));
+  const env = { account: config.securityAccount, region: config.region };
+  const security = new SecurityAccountStack(app, 'AgentGuardrail-Security', { env, config, policyBundle, patterns });
+  // Also deployable on its own (one account, for trials); the StackSet deploys the same template everywhere.
+  const member = new MemberAccountStack(app, 'AgentGuardrail-Member', { securityAccount: config.securityAccount, homeRegion: config.region, patterns });
+  const management = new ManagementAccountStack(app, 'AgentGuardrail-Management', {
+    env: { account: config.managementAccount, region: config.region },
+    securityAccount: config.securityAccount,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { security, member, management };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const app = new App();
+  await buildApp(app);
+  app.synth();
+}

@@ -1,0 +1,78 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
+import type { GuardrailFunction } from './guardrail-function.ts';
+
+export interface GuardRulesProps {
+  readonly bus: IEventBus;
+  readonly patterns: readonly EventRulePattern[];
+  readonly guard: GuardrailFunction;
+  readonly key: IKey;
+  readonly alarmTopic: ITopic;
+}
+
+/**
+ * One rule per compiled event pattern, all feeding the guard function with retries; what retries cannot
+ * deliver or process lands in an encrypted dead-letter queue, and a message there raises an alarm.
+ */
+export class GuardRules extends Construct {
+  readonly deadLetterQueue: Queue;
+  readonly rules: Rule[];
+  readonly deadLetterAlarm: Alarm;
+  readonly errorAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: GuardRulesProps) {
+    super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const fn = props.guard.function;
+    // Asynchronous invocations (EventBridge → Lambda): retried twice by Lambda, then the DLQ.
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
+    fn.addEnvironment('DEAD_LETTER_QUEUE', this.deadLetterQueue.queueName);
+    this.rules = props.patterns.map(
+      (p) =>
+        new Rule(this, `Rule-${p.name}`, {
+          eventBus: props.bus,
+          ruleName: `AgentGuardrail-${p.name}`,
+          description: `CloudTrail calls of ${p.name} that the policy watches`,
+          eventPattern: { detailType: [...p.pattern['detail-type']], detail: p.pattern.detail as Record<string, unknown> },
+          targets: [new LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+        }),
+    );
+    // Lambda's own asynchronous failure destination is the same queue.
+    const cfn = fn.node.defaultChild as import('aws-cdk-lib/aws-lambda').CfnFunction;
+    cfn.deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };
+    this.deadLetterQueue.grantSendMessages(fn);
+
+    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmName: 'AgentGuardrail-DeadLetters',
+      alarmDescription: 'Events the guard could not process after retries: contain by hand and redrive',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorAlarm = new Alarm(this, 'ErrorAlarm', {
+      alarmName: 'AgentGuardrail-GuardErrors',
+      alarmDescription: 'The guard function failed (containment failures are retried)',
+      metric: fn.metricErrors({ period: Duration.minutes(1) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.deadLetterAlarm, this.errorAlarm]) alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+  }
+}

@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.ts';
+import { parseDeploymentConfig } from '../../infra/config.ts';
+import { RESPONSE_IAM_ACTIONS, responderActions, SCP_ACTIONS } from '../../functions/core/respond/required-permissions.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const config = CONTEXT.agentGuardrail as { organizationId: string; securityAccount: string; operatorPrincipals: string[] };
+
+let security: Template;
+let member: Template;
+let management: Template;
+let outdir: string;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'agent-guardrail-synth-'));
+  // Bundling skipped: the templates are what is tested here; `npm run synth` bundles for real.
+  const app = new App({ outdir, context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const stacks = await buildApp(app);
+  security = Template.fromStack(stacks.security);
+  member = Template.fromStack(stacks.member);
+  management = Template.fromStack(stacks.management);
+  app.synth();
+}, 120_000);
+
+type TrustingRole = { AssumeRolePolicyDocument: { Statement: { Effect: string; Action: string; Principal: { AWS: { 'Fn::Join': [string, unknown[]] } } }[] } };
+
+/** The principals a role's trust policy admits, as the account-relative tail of each ARN. */
+function trustedPrincipals(role: TrustingRole): string[] {
+  return role.AssumeRolePolicyDocument.Statement.map((s) => {
+    expect(s).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole' });
+    return String(s.Principal.AWS['Fn::Join'][1].at(-1));
+  });
+}
+
+
+describe('security account stack', () => {
+  it('admits only the organization to the central bus, and archives it', () => {
+    security.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      Statement: Match.objectLike({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': config.organizationId } } }),
+    });
+    security.resourceCountIs('AWS::Events::EventBusPolicy', 1);
+    security.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 90 });
+  });
+
+  it('runs the functions on Node.js 24, arm64, with the guard fed by rules compiled from the policy', () => {
+    security.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'AgentGuardrail-Guard', Runtime: 'nodejs24.x', Architectures: ['arm64'] });
+    security.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'AgentGuardrail-Override', Runtime: 'nodejs24.x' });
+    const rules = security.findResources('AWS::Events::Rule');
+    const patterns = Object.values(rules).map((r) => (r.Properties as { EventPattern: unknown }).EventPattern);
+    expect(patterns).toMatchSnapshot();
+    const sources = patterns.flatMap((p) => (p as { detail: { eventSource: string[] } }).detail.eventSource);
+    expect(sources).toEqual(expect.arrayContaining(['sts.amazonaws.com', 'iam.amazonaws.com', 's3.amazonaws.com']));
+  });
+
+  it('retries and keeps what fails in an encrypted dead-letter queue with an alarm', () => {
+    security.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    security.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    security.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'AgentGuardrail-DeadLetters', Threshold: 0 });
+    security.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'AgentGuardrail-Guard', DeadLetterConfig: { TargetArn: Match.anyValue() } });
+  });
+
+  it('keeps state in an encrypted, point-in-time-recoverable, deletion-protected table with TTL', () => {
+    security.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS' }),
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  it('lets only the named operators invoke the override function', () => {
+    const permissions = Object.values(security.findResources('AWS::Lambda::Permission')).map((r) => r.Properties as Record<string, unknown>);
+    const override = permissions.filter((p) => p.Action === 'lambda:InvokeFunction' && typeof p.Principal === 'string' && String(p.Principal).startsWith('arn:'));
+    expect(override.map((p) => p.Principal)).toEqual(config.operatorPrincipals);
+  });
+
+  it('encrypts the findings topic with the guardrail key', () => {
+    security.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it('rolls the member stack out with a service-managed, auto-deploying StackSet', () => {
+    security.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      PermissionModel: 'SERVICE_MANAGED',
+      CallAs: 'DELEGATED_ADMIN',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+    });
+  });
+});
+
+describe('member account stack', () => {
+  it('trusts the responder role only to the guard and override roles of the security account', () => {
+    const role = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AgentGuardrailResponder' } }))[0]!;
+    expect(trustedPrincipals(role.Properties as TrustingRole)).toEqual([
+      `:iam::${config.securityAccount}:role/AgentGuardrail-GuardFunction`,
+      `:iam::${config.securityAccount}:role/AgentGuardrail-OverrideFunction`,
+    ]);
+  });
+
+  it('grants the responder exactly the actions the responses need, and denies changes to guardrail roles', () => {
+    const role = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AgentGuardrailResponder' } }))[0]!;
+    const statements = (role.Properties as { Policies: { PolicyDocument: { Statement: { Effect: string; Action?: string | string[]; NotAction?: string[]; Resource: unknown }[] } }[] }).Policies[0]!.PolicyDocument.Statement;
+    const granted = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action!]));
+    expect([...granted].sort()).toEqual(responderActions());
+    expect(new Set(granted).size).toBe(granted.length);
+    for (const actions of Object.values(RESPONSE_IAM_ACTIONS)) for (const action of actions) expect(granted).toContain(action);
+    const deny = statements.find((s) => s.Effect === 'Deny')!;
+    expect(deny.NotAction).toEqual(['iam:Get*', 'iam:List*']);
+    expect(JSON.stringify(deny.Resource)).toContain(':role/AgentGuardrail*');
+    const tags = statements.find((s) => (s as { Sid?: string }).Sid === 'GuardrailTags') as { Condition: unknown };
+    expect(tags.Condition).toEqual({ 'ForAllValues:StringLike': { 'aws:TagKeys': ['agent-guardrail:*'] } });
+  });
+
+  it('forwards the watched events to the central bus', () => {
+    member.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ Arn: Match.objectLike({ 'Fn::Join': Match.anyValue() }) })],
+    });
+  });
+});
+
+describe('management account stack', () => {
+  it('gives the SCP role exactly the Organizations actions scp-deny needs, trusted only by the guardrail functions', () => {
+    const role = Object.values(management.findResources('AWS::IAM::Role'))[0]!;
+    const props = role.Properties as { Policies: { PolicyDocument: { Statement: { Action: string[] }[] } }[] };
+    expect([...props.Policies[0]!.PolicyDocument.Statement[0]!.Action].sort()).toEqual([...SCP_ACTIONS].sort());
+    expect(trustedPrincipals(role.Properties as TrustingRole)).toEqual([
+      `:iam::${config.securityAccount}:role/AgentGuardrail-GuardFunction`,
+      `:iam::${config.securityAccount}:role/AgentGuardrail-OverrideFunction`,
+    ]);
+  });
+});
+
+describe('synthesized templates', () => {
+  it('have no unacknowledged cdk-nag AwsSolutions findings', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as { pluginReports: { pluginName: string; conclusion: string; violations: unknown[] }[] };
+    expect(report.pluginReports.map((p) => p.pluginName)).toEqual(['AwsSolutions']);
+    for (const plugin of report.pluginReports) {
+      expect(plugin.violations).toEqual([]);
+      expect(plugin.conclusion).toBe('success');
+    }
+  });
+
+  it('pass cfn-lint with no errors', () => {
+    const templates = ['AgentGuardrail-Security', 'AgentGuardrail-Member', 'AgentGuardrail-Management'].map((name) => join(outdir, `${name}.template.json`));
+    // The member template as the StackSet deploys it (inlined in the security template).
+    const stackSet = Object.values(security.findResources('AWS::CloudFormation::StackSet'))[0]!;
+    const inlined = join(outdir, 'stackset-member.template.json');
+    writeFileSync(inlined, (stackSet.Properties as { TemplateBody: string }).TemplateBody);
+    let output = '';
+    try {
+      // cfn-lint exits non-zero on warnings too: keep the run, judge by error lines (E****).
+      execFileSync('cfn-lint', ['--format', 'parseable', ...templates, inlined], { encoding: 'utf8' });
+    } catch (error) {
+      const e = error as { stdout?: string; code?: string };
+      if (e.code === 'ENOENT') throw new Error('cfn-lint is not installed (pip install cfn-lint)');
+      output = e.stdout ?? '';
+    }
+    const errors = output.split('\n').filter((line) => /:E\d{4}:/.test(line));
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('deployment configuration', () => {
+  it('rejects bad settings naming each one', () => {
+    expect(() => parseDeploymentConfig({ ...config, organizationId: 'org', operatorPrincipals: ['bob'] })).toThrow(
+      /agentGuardrail\.organizationId: must be an organization id[\s\S]*agentGuardrail\.operatorPrincipals\.0: must be an IAM role or user ARN/,
+    );
+  });
+});
