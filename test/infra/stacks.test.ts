@@ -113,7 +113,7 @@ describe('member account stack', () => {
     const deny = statements.find((s) => s.Effect === 'Deny')!;
     expect(deny.NotAction).toEqual(['iam:Get*', 'iam:List*']);
     expect(JSON.stringify(deny.Resource)).toContain(':role/AgentGuardrail*');
-    const tags = statements.find((s) => (s as { Sid?: string }).Sid === 'GuardrailTags') as { Condition: unknown };
+    const tags = statements.find((s) => (s as { Sid?: string }).Sid === 'GuardrailTags') as unknown as { Condition: unknown };
     expect(tags.Condition).toEqual({ 'ForAllValues:StringLike': { 'aws:TagKeys': ['agent-guardrail:*'] } });
   });
 
