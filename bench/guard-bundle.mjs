@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
-execFileSync('npx', ['cdk', 'synth', '--quiet', 'AgentGuardrail-Security'], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', 'AgentGuardrail-Security'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const template = JSON.parse(readFileSync('cdk.out/AgentGuardrail-Security.template.json', 'utf8'));
 const guard = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.FunctionName === 'AgentGuardrail-Guard')[1];
 const assetDir = join('cdk.out', `asset.${guard.Metadata['aws:asset:path'].replace(/^asset\./, '')}`);
