@@ -1,3 +1,4 @@
+import { formatPath } from '../format-path.ts';
 import { parseArn } from './arn.ts';
 import { cloudTrailRecordSchema, type CloudTrailRecord } from './record-schema.ts';
 import type { EnvelopeFacts, InputItem } from './unwrap-input.ts';
@@ -10,10 +11,6 @@ function peek(value: unknown, key: string): string | null {
   if (typeof value !== 'object' || value === null) return null;
   const field = (value as Record<string, unknown>)[key];
   return typeof field === 'string' && field.length <= 128 ? field : null;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('');
 }
 
 /** Checks that cannot be expressed field by field: the identity's parts must agree with each other. */

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { PolicyError } from '../errors.ts';
+import { formatPath } from '../format-path.ts';
 import { policySchema, type Policy } from './schema.ts';
 import type { PolicyProblem } from './compile-policy.ts';
 
@@ -9,9 +10,6 @@ export interface ParsedPolicyText {
   describe(problems: readonly PolicyProblem[]): string[];
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`)).join('') || '(top level)';
-}
 
 /**
  * Parses and validates guardrail.yaml text. Every problem names the file, the line and column, the path
@@ -43,7 +41,7 @@ export function parsePolicyText(text: string, file: string): ParsedPolicyText {
     return file;
   };
   const describe = (problems: readonly PolicyProblem[]) =>
-    problems.map((p) => `${locate(p.path)} ${formatPath(p.path)}: ${p.message}`);
+    problems.map((p) => `${locate(p.path)} ${formatPath(p.path) || '(top level)'}: ${p.message}`);
 
   const parsed = policySchema.safeParse(document.toJS());
   if (!parsed.success) {

@@ -11,8 +11,9 @@ export interface AgentCondition {
   readonly condition: Condition;
 }
 
-function sidPart(text: string): string {
-  return text.replace(/[^A-Za-z0-9]/g, '');
+/** Statement ids are alphanumeric: keep only those characters of a name. */
+export function sidPart(text: string, max = 64): string {
+  return text.replace(/[^A-Za-z0-9]/g, '').slice(0, max);
 }
 
 /**
@@ -44,6 +45,6 @@ export function agentConditions(signals: readonly SignalName[], agents: AgentSig
 /** One role session, named as IAM sees it (`roleId:sessionName`). */
 export function sessionCondition(principal: Principal): AgentCondition | null {
   return principal.roleSessionKey
-    ? { sid: `Session${sidPart(principal.roleSessionKey).slice(0, 64)}`, condition: { StringEquals: { 'aws:userid': principal.roleSessionKey } } }
+    ? { sid: `Session${sidPart(principal.roleSessionKey)}`, condition: { StringEquals: { 'aws:userid': principal.roleSessionKey } } }
     : null;
 }

@@ -1,5 +1,5 @@
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
-import { agentConditions } from '../agent-conditions.ts';
+import { agentConditions, sidPart } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
 import { NO_WRITES } from './target.ts';
@@ -7,10 +7,6 @@ import { NO_WRITES } from './target.ts';
 /** One SCP per member account, attached to that account; statements accumulate per principal. */
 export function scpPolicyName(account: string): string {
   return `${GUARDRAIL_POLICY_PREFIX}Scp-${account}`;
-}
-
-function sidPart(text: string): string {
-  return text.replace(/[^A-Za-z0-9]/g, '').slice(0, 48);
 }
 
 /**
@@ -23,7 +19,7 @@ export const buildScpDeny: ResponseBuilder = (input) => {
   const { principal } = input;
   const actions = input.rule.actionPatterns.length > 0 ? [...input.rule.actionPatterns].sort() : [input.action];
   const base = { Effect: 'Deny' as const, Action: actions.length === 1 ? actions[0]! : actions, Resource: '*' };
-  const who = principal.kind === 'root' ? 'Root' : sidPart(principal.roleName ?? principal.arn ?? 'Principal');
+  const who = principal.kind === 'root' ? 'Root' : sidPart(principal.roleName ?? principal.arn ?? 'Principal', 48);
   const principalArn = principal.kind === 'role-session' ? principal.arn! : principal.arn;
   const principalCondition: NonNullable<PolicyStatement['Condition']> =
     principal.kind === 'root' || !principalArn ? {} : { ArnLike: { 'aws:PrincipalArn': principalArn } };
