@@ -19,6 +19,17 @@ const isoTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/, 'must be an ISO 8601 UTC time')
   .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a real date');
+/**
+ * STS responses carry live credentials (secret key, session token). Detection needs only the access key
+ * id and expiry, so secrets are dropped at the edge: they can never reach state, the ledger or a log line.
+ */
+function withoutSecrets(response: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+  const credentials = response?.credentials;
+  if (typeof credentials !== 'object' || credentials === null) return response;
+  const { sessionToken: _token, secretAccessKey: _secret, ...kept } = credentials as Record<string, unknown>;
+  return { ...response, credentials: kept };
+}
+
 const jsonObject = z.custom<Record<string, unknown>>(
   (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   'must be a JSON object',
@@ -87,7 +98,7 @@ export const cloudTrailRecordSchema = z.object({
   userAgent: z.string().max(4096).optional(),
   userIdentity: userIdentitySchema,
   requestParameters: jsonObject.nullish(),
-  responseElements: jsonObject.nullish(),
+  responseElements: jsonObject.nullish().transform(withoutSecrets),
   additionalEventData: jsonObject.nullish(),
   resources: z.array(resourceSchema).max(256).optional(),
 });
