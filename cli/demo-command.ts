@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import type { Finding } from '../functions/core/detect/finding.ts';
-import { safeText } from './format-finding.ts';
+import { safeText } from '../functions/core/safe-text.ts';
 import { LineWriter } from './output.ts';
 import { PACKAGE_ROOT } from './policy-path.ts';
 import { listInputFiles } from './read-inputs.ts';

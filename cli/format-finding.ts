@@ -1,4 +1,5 @@
 import type { Finding } from '../functions/core/detect/finding.ts';
+import { safeText } from '../functions/core/safe-text.ts';
 
 /**
  * One finding as the replay JSON contract of DESIGN.md §5 (field names and order are the contract).
@@ -15,12 +16,6 @@ export function toReplayJson(finding: Finding): string {
   );
 }
 
-// Control and bidirectional-override characters could rewrite a terminal line; show them escaped.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-export function safeText(text: string): string {
-  return text.replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function cell(text: string, width: number): string {
   const safe = safeText(text);

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { safeForLog } from '../core/safe-text.ts';
 import { unwrapInput } from '../core/cloudtrail/unwrap-input.ts';
 import { validateRecord } from '../core/cloudtrail/validate-record.ts';
 import type { Detector } from '../core/detect/detector.ts';
@@ -54,12 +55,12 @@ export async function guardEvent(event: unknown, deps: GuardDependencies): Promi
   const { logger } = deps;
   const items = [...unwrapInput(event, 'event')];
   if (items.length !== 1 || items[0]!.kind !== 'record' || !items[0]!.envelope) {
-    logger.warn('rejected event', { reason: 'not one EventBridge CloudTrail event' });
+    logger.warn('rejected event', safeForLog({ reason: 'not one EventBridge CloudTrail event' }));
     return { status: 'rejected', reason: 'not one EventBridge CloudTrail event' };
   }
   const validation = validateRecord(items[0]!);
   if (!validation.ok) {
-    logger.warn('rejected event', { reason: validation.reason, eventID: validation.eventID });
+    logger.warn('rejected event', safeForLog({ reason: validation.reason, eventID: validation.eventID }));
     deps.metrics?.count('Rejected');
     return { status: 'rejected', reason: validation.reason };
   }
@@ -67,13 +68,13 @@ export async function guardEvent(event: unknown, deps: GuardDependencies): Promi
   const account = record.recipientAccountId ?? record.userIdentity.accountId!;
   if (!deps.organizationAccounts.has(account)) {
     const reason = `account ${account} is not in the organization`;
-    logger.warn('rejected event', { reason, eventID: record.eventID });
+    logger.warn('rejected event', safeForLog({ reason, eventID: record.eventID }));
     deps.metrics?.count('Rejected');
     return { status: 'rejected', reason };
   }
   const at = Date.parse(record.eventTime);
   if (!(await deps.ledger.claimEvent(record.eventID, at))) {
-    logger.info('duplicate delivery', { eventID: record.eventID });
+    logger.info('duplicate delivery', safeForLog({ eventID: record.eventID }));
     return { status: 'duplicate', eventID: record.eventID };
   }
 
@@ -85,7 +86,7 @@ export async function guardEvent(event: unknown, deps: GuardDependencies): Promi
       const outcome = finding.verdict === 'violation' ? await respond(finding, deps).catch((error: unknown) => ((failure ??= error), 'failed' as const)) : null;
       results.push({ eventID: finding.eventID, verdict: finding.verdict, rule: finding.rule, response: finding.response, outcome, late: finding.late });
     }
-    logger.info('event processed', { eventID: record.eventID, eventName: record.eventName, account, findings: results });
+    logger.info('event processed', safeForLog({ eventID: record.eventID, eventName: record.eventName, account, findings: results }));
     if (failure) throw failure;
     return { status: 'processed', eventID: record.eventID, findings: results };
   } catch (error) {
@@ -153,7 +154,7 @@ async function respond(finding: Finding, deps: GuardDependencies): Promise<Ledge
     });
   } catch (error) {
     // Containment stands; a lost notification is logged loudly (the ledger has the finding).
-    deps.logger.error('notification failed', { eventID: finding.eventID, error: (error as Error).message });
+    deps.logger.error('notification failed', safeForLog({ eventID: finding.eventID, error: (error as Error).message }));
   }
   if (failure) throw failure;
   return outcome;

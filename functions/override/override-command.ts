@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { safeForLog } from '../core/safe-text.ts';
 import { GuardrailError } from '../core/errors.ts';
 import { principalFromArn, type Principal } from '../core/detect/principal.ts';
 import { protectionReason } from '../core/detect/protection.ts';
@@ -56,14 +57,14 @@ export async function runOverride(input: unknown, deps: OverrideDependencies): P
   const parsed = overridePayloadSchema.safeParse(input);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
-    deps.logger.warn('override rejected', { type: 'InvalidPayload', message });
+    deps.logger.warn('override rejected', safeForLog({ type: 'InvalidPayload', message }));
     return { ok: false, error: { type: 'InvalidPayload', message } };
   }
   try {
     return await execute(parsed.data, deps);
   } catch (error) {
     if (error instanceof OverrideError) {
-      deps.logger.warn('override rejected', { type: error.type, message: error.message });
+      deps.logger.warn('override rejected', safeForLog({ type: error.type, message: error.message }));
       return { ok: false, error: { type: error.type, message: error.message } };
     }
     throw error;
@@ -85,7 +86,7 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
     try {
       await deps.notifier.notify(`agent-guardrail override ${payload.command}: ${principalArn}`, { command: payload.command, principal: principalArn, reason: payload.reason, ticket: payload.ticket, operator: payload.operator, outcome });
     } catch (error) {
-      deps.logger.error('notification failed', { ledgerId, error: (error as Error).message });
+      deps.logger.error('notification failed', safeForLog({ ledgerId, error: (error as Error).message }));
     }
   };
 

@@ -13,6 +13,8 @@ function peek(value: unknown, key: string): string | null {
   return typeof field === 'string' && field.length <= 128 ? field : null;
 }
 
+const ASSUMED_ROLE_RESOURCE = /^assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64}$/;
+
 /** Checks that cannot be expressed field by field: the identity's parts must agree with each other. */
 function inconsistency(record: CloudTrailRecord, envelope: EnvelopeFacts | undefined): string | null {
   const identity = record.userIdentity;
@@ -26,6 +28,11 @@ function inconsistency(record: CloudTrailRecord, envelope: EnvelopeFacts | undef
     }
     if (identity.type === 'AssumedRole' && !arn.resource.startsWith('assumed-role/')) {
       return 'userIdentity.arn of an AssumedRole identity is not an assumed-role ARN';
+    }
+    // IAM role names and STS session names use [\w+=,.@-] only: anything else (quotes, braces, spaces)
+    // cannot come from AWS and is how policy-injection attempts would arrive.
+    if (arn.resource.startsWith('assumed-role/') && !ASSUMED_ROLE_RESOURCE.test(arn.resource)) {
+      return 'userIdentity.arn has a role or session name IAM would not issue';
     }
   }
   const issuer = identity.sessionContext?.sessionIssuer;

@@ -94,3 +94,15 @@ describe('unwrapInput', () => {
     expect([...unwrapInput(42, 'n')]).toEqual([{ kind: 'rejected', reason: 'not a JSON object', origin: 'n' }]);
   });
 });
+
+describe('policy injection through names', () => {
+  it.each([
+    ['a quote and brace in the session name', 'arn:aws:sts::111122223333:assumed-role/DevOps/x"}],"Effect":"Allow'],
+    ['a space in the role name', 'arn:aws:sts::111122223333:assumed-role/Dev Ops/s1'],
+    ['a wildcard session', 'arn:aws:sts::111122223333:assumed-role/DevOps/*'],
+  ])('rejects %s', (_name, arn) => {
+    const base = roleSessionRecord();
+    const result = validateRecord({ kind: 'record', record: { ...base, userIdentity: { ...(base.userIdentity as object), arn } }, origin: 't' });
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/IAM would not issue|must be an ARN in an AWS partition/) });
+  });
+});
