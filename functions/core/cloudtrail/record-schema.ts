@@ -59,7 +59,7 @@ const sessionIssuerSchema = z.object({
 });
 
 const userIdentitySchema = z.object({
-  type: z.enum(IDENTITY_TYPES).optional(),
+  type: z.enum(IDENTITY_TYPES),
   principalId: text.optional(),
   arn: arn.optional(),
   accountId: accountId.optional(),
