@@ -29,9 +29,9 @@ const hostile = fc.oneof(
 const junk = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }));
 
 type Mutation = (event: any) => void;
-const at = (path: string[]) => (event: any) => path.slice(0, -1).reduce((o, k) => o[k], event);
-const setAt = (path: string[], value: unknown): Mutation => (event) => void (at(path)(event)[path.at(-1)!] = value);
-const deleteAt = (path: string[]): Mutation => (event) => void delete at(path)(event)[path.at(-1)!];
+const at = (path: readonly string[]) => (event: any) => path.slice(0, -1).reduce((o, k) => o[k], event);
+const setAt = (path: readonly string[], value: unknown): Mutation => (event) => void (at(path)(event)[path.at(-1)!] = value);
+const deleteAt = (path: readonly string[]): Mutation => (event) => void delete at(path)(event)[path.at(-1)!];
 
 const REQUIRED = [['detail', 'eventID'], ['detail', 'eventTime'], ['detail', 'eventSource'], ['detail', 'eventName'], ['detail', 'awsRegion'], ['detail', 'userIdentity']];
 const STRICT_TEXT = [['detail', 'eventSource'], ['detail', 'eventName'], ['detail', 'awsRegion'], ['detail', 'recipientAccountId'], ['detail', 'eventTime'], ['detail', 'userIdentity', 'accountId'], ['detail', 'userIdentity', 'arn']];
