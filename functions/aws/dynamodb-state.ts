@@ -163,4 +163,33 @@ export class DynamoDbState implements GuardrailState, Ledger {
     } while (start);
     return entries;
   }
+
+  async claimResponse(principalArn: string, responseKey: string, at: number, ttlMs: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `RESPONSE#${principalArn}`, sk: responseKey, until: at + ttlMs, expiresAt: ttl(at + ttlMs) },
+          // Free when never claimed, or when the last claim has lapsed (TTL deletion is not immediate).
+          ConditionExpression: 'attribute_not_exists(pk) OR #until <= :at',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async releaseResponse(principalArn: string, responseKey?: string): Promise<void> {
+    const pk = `RESPONSE#${principalArn}`;
+    if (responseKey) {
+      await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk: responseKey } }));
+      return;
+    }
+    const response = await this.client.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }));
+    for (const item of response.Items ?? []) await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk: item.sk } }));
+  }
 }

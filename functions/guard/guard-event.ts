@@ -9,6 +9,7 @@ import { applyResponse, reapplyContainment, type AppliedChange, type ApplyPorts 
 import { roleNameWritten } from '../core/detect/tamper.ts';
 import { TAMPER_RULE_ID } from '../core/policy/schema.ts';
 import { buildResponse } from '../core/respond/build-response.ts';
+import { responseKey } from '../core/respond/response-key.ts';
 import type { Ledger, LedgerEntry, LedgerOutcome } from '../core/state/ledger.ts';
 import type { Notifier } from '../aws/sns-notifier.ts';
 
@@ -30,6 +31,9 @@ export interface GuardMetrics {
   /** Milliseconds from the call (CloudTrail eventTime) to containment in place. */
   timeToContain(ms: number): void;
 }
+
+/** How long a distinct response stays claimed; within it, the same response is not written again. */
+const COALESCE_MS = 15 * 60_000;
 
 export type GuardResult =
   | { readonly status: 'rejected'; readonly reason: string }
@@ -114,6 +118,7 @@ async function respond(finding: Finding, deps: GuardDependencies): Promise<Ledge
   });
 
   deps.metrics?.count('Violations');
+  let key: string | undefined;
   let outcome: LedgerOutcome;
   let changes: AppliedChange[] = [];
   let failure: unknown = null;
@@ -123,6 +128,10 @@ async function respond(finding: Finding, deps: GuardDependencies): Promise<Ledge
     outcome = 'not-contained';
   } else if (response.writes.length === 0) {
     outcome = 'monitored';
+  } else if (!(await deps.ledger.claimResponse(principalArn, (key = responseKey(response)), Date.now(), COALESCE_MS))) {
+    // Another invocation holds or has applied this very response: one IAM write per distinct response.
+    await deps.ledger.write(entry('coalesced', `${finding.reason} Same response already applied or in progress.`));
+    return 'coalesced';
   } else {
     await deps.ledger.write(entry('intent', finding.reason));
     try {
@@ -135,6 +144,7 @@ async function respond(finding: Finding, deps: GuardDependencies): Promise<Ledge
       changes = ((error as { applied?: AppliedChange[] }).applied ?? []);
       outcome = 'failed';
       failure = error;
+      await deps.ledger.releaseResponse(principalArn, key);
       deps.metrics?.count('ContainmentFailures');
     }
   }

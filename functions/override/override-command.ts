@@ -105,6 +105,7 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
       if (active.length === 0) throw new OverrideError('NothingToRelease', `no containment in force for ${principalArn}`);
       const changes = active.flatMap((e) => e.changes);
       await revertChanges(changes, deps.ports);
+      await deps.ledger.releaseResponse(principalArn);
       if (principal.kind === 'role-session') await deps.ledger.markQuarantined(principalArn, false);
       if (deps.releaseGraceMs > 0) await deps.ledger.addExemption(principalArn, now + deps.releaseGraceMs, `grace after release: ${payload.reason}`);
       await record('released', changes);

@@ -22,6 +22,7 @@ export interface InMemoryStateSeed {
  */
 export class InMemoryState implements GuardrailState, Ledger {
   private readonly claimed = new Set<string>();
+  private readonly responses = new Map<string, number>();
   readonly ledger: LedgerEntry[] = [];
   private readonly sessions = new Map<string, AgentSession>();
   private readonly pending = new Map<string, PendingEvent[]>();
@@ -118,5 +119,19 @@ export class InMemoryState implements GuardrailState, Ledger {
   async markQuarantined(roleArn: string, quarantined: boolean): Promise<void> {
     if (quarantined) this.quarantined.add(roleArn);
     else this.quarantined.delete(roleArn);
+  }
+
+  async claimResponse(principalArn: string, responseKey: string, at: number, ttlMs: number): Promise<boolean> {
+    const key = `${principalArn}|${responseKey}`;
+    const until = this.responses.get(key);
+    if (until !== undefined && until > at) return false;
+    this.responses.set(key, at + ttlMs);
+    return true;
+  }
+
+  async releaseResponse(principalArn: string, responseKey?: string): Promise<void> {
+    for (const key of [...this.responses.keys()]) {
+      if (responseKey ? key === `${principalArn}|${responseKey}` : key.startsWith(`${principalArn}|`)) this.responses.delete(key);
+    }
   }
 }

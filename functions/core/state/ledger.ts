@@ -1,6 +1,6 @@
 import type { AppliedChange } from '../respond/apply-response.ts';
 
-export type LedgerOutcome = 'intent' | 'contained' | 'failed' | 'monitored' | 'not-contained' | 'released' | 'exempted';
+export type LedgerOutcome = 'intent' | 'contained' | 'coalesced' | 'failed' | 'monitored' | 'not-contained' | 'released' | 'exempted';
 
 /** One response, or one operator command, as recorded: intent first, result after. */
 export interface LedgerEntry {
@@ -30,5 +30,12 @@ export interface Ledger {
   /** Entries of a principal, oldest first. */
   entriesFor(principalArn: string): Promise<LedgerEntry[]>;
   addExemption(principalArn: string, until: number, reason: string): Promise<void>;
+  /**
+   * Claims one distinct response (same principal, same documents) so that a storm of events calling for
+   * it writes IAM once: false when another invocation holds or has applied it within `ttlMs`.
+   */
+  claimResponse(principalArn: string, responseKey: string, at: number, ttlMs: number): Promise<boolean>;
+  /** Gives a claim back (the response failed) or drops all claims of a principal (release). */
+  releaseResponse(principalArn: string, responseKey?: string): Promise<void>;
   markQuarantined(roleArn: string, quarantined: boolean): Promise<void>;
 }
