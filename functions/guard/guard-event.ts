@@ -2,7 +2,9 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { safeForLog } from '../core/safe-text.ts';
 import { unwrapInput } from '../core/cloudtrail/unwrap-input.ts';
 import { validateRecord } from '../core/cloudtrail/validate-record.ts';
-import type { Detector } from '../core/detect/detector.ts';
+import { createDetector } from '../core/detect/detector.ts';
+import { GuardrailError } from '../core/errors.ts';
+import { degradableState, type GuardState } from './degradable-state.ts';
 import type { Finding } from '../core/detect/finding.ts';
 import type { CompiledPolicy } from '../core/policy/compile-policy.ts';
 import { applyResponse, reapplyContainment, type AppliedChange, type ApplyPorts } from '../core/respond/apply-response.ts';
@@ -11,12 +13,20 @@ import { TAMPER_RULE_ID } from '../core/policy/schema.ts';
 import { buildResponse } from '../core/respond/build-response.ts';
 import { responseKey } from '../core/respond/response-key.ts';
 import type { Ledger, LedgerEntry, LedgerOutcome } from '../core/state/ledger.ts';
+
+/** The state table failed during an event: containment went ahead without it; Lambda retries the event. */
+export class StateUnavailableError extends GuardrailError {
+  constructor(readonly operations: readonly string[], options?: { cause?: unknown }) {
+    super(`state table unavailable during ${operations.join(', ')}; contained what the event itself shows`, options);
+    this.name = 'StateUnavailableError';
+  }
+}
 import type { Notifier } from '../aws/sns-notifier.ts';
 
 export interface GuardDependencies {
   readonly policy: CompiledPolicy;
-  readonly detector: Detector;
-  readonly ledger: Ledger;
+  /** Detection state and ledger (the DynamoDB table). */
+  readonly state: GuardState;
   readonly ports: ApplyPorts;
   readonly notifier: Notifier;
   readonly organizationAccounts: ReadonlySet<string>;
@@ -55,8 +65,14 @@ export interface GuardFindingResult {
  * A containment failure is ledgered and notified, the event claim is released and the error thrown,
  * so Lambda retries and the dead-letter queue keeps what retries could not fix.
  */
-export async function guardEvent(event: unknown, deps: GuardDependencies): Promise<GuardResult> {
-  const { logger } = deps;
+export async function guardEvent(event: unknown, given: GuardDependencies): Promise<GuardResult> {
+  const { logger } = given;
+  const stateFailures: { operation: string; error: unknown }[] = [];
+  const state = degradableState(given.state, (operation, error) => {
+    stateFailures.push({ operation, error });
+    logger.error('state table call failed; containing without it', safeForLog({ operation, error: (error as Error).message }));
+  });
+  const deps: Deps = { ...given, state, ledger: state, detector: createDetector(given.policy, state) };
   const items = [...unwrapInput(event, 'event')];
   if (items.length !== 1 || items[0]!.kind !== 'record' || !items[0]!.envelope) {
     logger.warn('rejected event', safeForLog({ reason: 'not one EventBridge CloudTrail event' }));
@@ -92,6 +108,9 @@ export async function guardEvent(event: unknown, deps: GuardDependencies): Promi
     }
     logger.info('event processed', safeForLog({ eventID: record.eventID, eventName: record.eventName, account, findings: results }));
     if (failure) throw failure;
+    if (stateFailures.length > 0) {
+      throw new StateUnavailableError([...new Set(stateFailures.map((f) => f.operation))], { cause: stateFailures[0]!.error });
+    }
     return { status: 'processed', eventID: record.eventID, findings: results };
   } catch (error) {
     await deps.ledger.releaseEvent(record.eventID);
@@ -99,7 +118,10 @@ export async function guardEvent(event: unknown, deps: GuardDependencies): Promi
   }
 }
 
-async function respond(finding: Finding, deps: GuardDependencies): Promise<LedgerOutcome> {
+/** The dependencies as used inside one event: state wrapped, detector and ledger over it. */
+type Deps = GuardDependencies & { readonly ledger: Ledger; readonly detector: ReturnType<typeof createDetector> };
+
+async function respond(finding: Finding, deps: Deps): Promise<LedgerOutcome> {
   const detail = finding.detail!;
   const principalArn = detail.principal.arn ?? detail.principal.display ?? 'unknown';
   const response = buildResponse(finding, deps.policy)!;
@@ -174,7 +196,7 @@ async function respond(finding: Finding, deps: GuardDependencies): Promise<Ledge
  * Tampering removed or changed a guardrail document or tag on a role: put back what the ledger says the
  * guardrail last wrote there. Ledgered as its own entry.
  */
-async function restoreTampered(finding: Finding, deps: GuardDependencies): Promise<void> {
+async function restoreTampered(finding: Finding, deps: Deps): Promise<void> {
   const record = finding.detail!.record;
   const roleName = roleNameWritten(record);
   if (!roleName) return;

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadRuntimePolicy } from '../config/runtime-policy.ts';
-import { createDetector } from '../core/detect/detector.ts';
 import { documentClient } from '../aws/clients.ts';
 import { createContainmentPorts } from '../aws/containment-ports.ts';
 import { DynamoDbState } from '../aws/dynamodb-state.ts';
@@ -18,8 +17,7 @@ const metrics = new Metrics({ namespace: 'AgentGuardrail', serviceName: 'guard' 
 const state = new DynamoDbState(documentClient(), config.STATE_TABLE);
 const deps = {
   policy,
-  detector: createDetector(policy, state),
-  ledger: state,
+  state,
   ports: createContainmentPorts(config),
   notifier: createSnsNotifier(config.TOPIC_ARN),
   organizationAccounts: new Set(config.ORGANIZATION_ACCOUNTS),

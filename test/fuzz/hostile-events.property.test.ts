@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { compilePolicyText } from '../../functions/config/load-policy-file.ts';
 import { unwrapInput } from '../../functions/core/cloudtrail/unwrap-input.ts';
 import { validateRecord } from '../../functions/core/cloudtrail/validate-record.ts';
-import { createDetector, invalidFinding } from '../../functions/core/detect/detector.ts';
+import { invalidFinding } from '../../functions/core/detect/detector.ts';
 import { InMemoryState } from '../../functions/core/state/in-memory-state.ts';
 import { guardEvent, type GuardDependencies } from '../../functions/guard/guard-event.ts';
 
@@ -72,8 +72,7 @@ async function setup() {
   for (const level of ['warn', 'info', 'error'] as const) vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void logged.push(args));
   const deps: GuardDependencies = {
     policy,
-    detector: createDetector(policy, state),
-    ledger: state,
+    state,
     ports: {
       iamFor: async () => (portCalls('iam'), Promise.reject(new Error('no IAM write may happen'))),
       scp: async () => (portCalls('scp'), Promise.reject(new Error('no SCP write may happen'))),

@@ -2,7 +2,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDetector } from '../../../functions/core/detect/detector.ts';
 import { InMemoryState } from '../../../functions/core/state/in-memory-state.ts';
 import { compilePolicyText } from '../../../functions/config/load-policy-file.ts';
 import { guardEvent, type GuardDependencies } from '../../../functions/guard/guard-event.ts';
@@ -25,8 +24,7 @@ async function setup(options: { failingAccounts?: string[]; notifyFails?: boolea
   let id = 0;
   const deps: GuardDependencies = {
     policy,
-    detector: createDetector(policy, state),
-    ledger: state,
+    state,
     ports: {
       async iamFor(account) {
         if (options.failingAccounts?.includes(account)) {
@@ -98,5 +96,24 @@ describe('guardEvent under faults', () => {
     expect(await guardEvent({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', account: '111122223333', detail: { eventName: 'DeleteBucket' } }, deps)).toMatchObject({ status: 'rejected' });
     expect(accounts.size).toBe(0);
     expect(state.ledger).toEqual([]);
+  });
+});
+
+describe('guardEvent with the state table down', () => {
+  it('still contains what the event itself shows, then fails loudly so Lambda retries', async () => {
+    const { deps, accounts, errors } = await setup();
+    const down = new Proxy(deps.state, {
+      get: (target, property) =>
+        typeof (target as unknown as Record<PropertyKey, unknown>)[property] === 'function'
+          ? async () => {
+              throw Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' });
+            }
+          : (target as unknown as Record<PropertyKey, unknown>)[property],
+    });
+    const [, del] = scenario('01-mcp-server-deletes-bucket');
+    await expect(guardEvent(del, { ...deps, state: down })).rejects.toMatchObject({ name: 'StateUnavailableError' });
+    // The MCP signal is in the event itself: the role was quarantined without the table.
+    expect(accounts.get('111122223333')!.inline.get('role/DevOps')?.has('AgentGuardrail-Quarantine')).toBe(true);
+    expect(errors).toHaveBeenCalledWith('state table call failed; containing without it', expect.objectContaining({ operation: 'claimEvent' }));
   });
 });
