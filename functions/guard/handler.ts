@@ -34,6 +34,6 @@ export async function handler(event: unknown): Promise<GuardResult> {
   try {
     return await guardEvent(event, deps);
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 }

@@ -117,3 +117,21 @@ describe('guardEvent with the state table down', () => {
     expect(errors).toHaveBeenCalledWith('state table call failed; containing without it', expect.objectContaining({ operation: 'claimEvent' }));
   });
 });
+
+describe('credentials', () => {
+  it('never reach a log line, the ledger or a notification', async () => {
+    const { deps, state, notifications } = await setup();
+    const logged: unknown[] = [];
+    for (const level of ['warn', 'info', 'error'] as const) vi.spyOn(deps.logger, level).mockImplementation((...args: unknown[]) => void logged.push(args));
+    const [assume, put] = scenario('02-tagged-session-escalates');
+    const token = 'IQoJb3JpZ2luX2VjEXAMPLE';
+    expect(JSON.stringify(assume)).toContain(token);
+    (assume as { detail: { responseElements: { credentials: Record<string, string> } } }).detail.responseElements.credentials.secretAccessKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    await guardEvent(assume, deps);
+    await guardEvent(put, deps);
+    const everything = JSON.stringify({ logged, ledger: state.ledger, notifications });
+    expect(state.ledger.length).toBeGreaterThan(0);
+    expect(everything).not.toContain(token);
+    expect(everything).not.toContain('wJalrXUtnFEMI');
+  });
+});
