@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import type { Finding } from '../functions/core/detect/finding.ts';
+import type { CompiledPolicy } from '../functions/core/policy/compile-policy.ts';
+import { buildResponse } from '../functions/core/respond/build-response.ts';
+import type { PolicyStatement } from '../functions/core/respond/policy-document.ts';
 import { safeText } from '../functions/core/safe-text.ts';
 import { LineWriter } from './output.ts';
 import { PACKAGE_ROOT } from './policy-path.ts';
@@ -19,6 +22,30 @@ const SCOPE_WORDS = {
   principal: 'the principal',
   account: 'the account (organization-level)',
 } as const;
+
+function describeStatement(statement: PolicyStatement): string {
+  const actions = typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
+  const shown = actions.length > 3 ? `${actions.slice(0, 3).join(', ')} and ${actions.length - 3} more` : actions.join(', ');
+  const conditions = Object.entries(statement.Condition ?? {}).flatMap(([operator, keys]) =>
+    Object.entries(keys).map(([key, value]) => `${key} ${operator} ${JSON.stringify(value)}`),
+  );
+  return `${statement.Effect} ${shown}${conditions.length ? ` when ${conditions.join(' and ')}` : ''}`;
+}
+
+/** What the guard would write for a violation, in a line or two per document. */
+function explainWrites(finding: Finding, policy: CompiledPolicy): string[] {
+  const response = buildResponse(finding, policy);
+  if (!response) return [];
+  if (response.cannotContain) return [`      cannot contain here: ${response.cannotContain}`];
+  const lines = response.writes.flatMap((write) => [
+    `      writes ${write.policyType} policy ${write.policyName} on ${write.target} ${write.name}:`,
+    ...write.document.Statement.map((statement) => `        ${describeStatement(statement)}`),
+  ]);
+  const tags = Object.keys(response.roleTags);
+  if (tags.length) lines.push(`      tags the role ${tags.join(', ')}`);
+  if (response.deactivateAccessKey) lines.push(`      deactivates access key ${response.deactivateAccessKey}`);
+  return lines;
+}
 
 function explain(finding: Finding): string[] {
   const who = safeText(finding.principal ?? 'unknown principal');
@@ -50,7 +77,9 @@ export async function demoCommand(): Promise<number> {
   const scenarios = JSON.parse(await readFile(`${PACKAGE_ROOT}events/scenarios.json`, 'utf8')) as Scenario[];
   const out = new LineWriter();
   await out.line(`agent-guardrail demo: ${scenarios.length} scenarios under the bundled policy (mode: ${policy.mode}).`);
-  await out.line('Each scenario is replayed on its own from events/scenarios/; nothing is written to AWS.\n');
+  await out.line('Each scenario is replayed on its own from events/scenarios/; nothing is written to AWS.');
+  await out.line('`npm run --silent cli -- plan events/scenarios` prints the complete documents as JSON; the test suite');
+  await out.line('proves each kind with an IAM policy simulator (agent denied, human on the same role allowed).\n');
   let violations = 0;
   for (const [index, scenario] of scenarios.entries()) {
     await out.line(`${index + 1}. ${scenario.title}`);
@@ -62,7 +91,7 @@ export async function demoCommand(): Promise<number> {
     });
     for (const finding of findings) {
       if (finding.verdict === 'violation') violations++;
-      for (const line of explain(finding)) await out.line(line);
+      for (const line of [...explain(finding), ...explainWrites(finding, policy)]) await out.line(line);
     }
     await out.line('');
   }

@@ -146,3 +146,18 @@ describe('agent-guardrail plan', () => {
     expect(lines[1]!.writes).toEqual(lines[0]!.writes);
   });
 });
+
+describe('agent-guardrail demo', () => {
+  it('explains every scenario: detection, response and the documents it would write', async () => {
+    const { code, stdout, stderr } = await cli(['demo']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toContain('VIOLATION of no-data-destruction');
+    expect(stdout).toContain('writes inline policy AgentGuardrail-Quarantine on role DevOps');
+    expect(stdout).toContain('when aws:PrincipalTag/ai-agent StringEquals "true"');
+    expect(stdout).toContain('(re-examined late)');
+    expect(stdout).toMatch(/protected: .*OrganizationAccountAccessRole/);
+    expect(stdout).toContain('VIOLATION of guardrail-tamper');
+    expect(stdout).toMatch(/^7 violations found/m);
+  });
+});
