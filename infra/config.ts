@@ -12,7 +12,11 @@ export const deploymentConfigSchema = z
     /** The security account's home region, where the central bus and functions live. */
     region,
     /** Regions the member stack (event forwarding) is rolled out to. */
-    memberRegions: z.array(region).min(1),
+    memberRegions: z
+      .array(region)
+      .min(1)
+      // IAM, Organizations and other global services deliver their CloudTrail events in us-east-1 only.
+      .refine((regions) => regions.includes('us-east-1'), 'must include us-east-1, where global services (IAM) deliver their events'),
     /** Accounts of the organization; events from others are rejected by the guard. */
     organizationAccounts: z.array(account).min(1),
     /** Organizational units the StackSet deploys to (the root id covers the organization). */

@@ -167,6 +167,10 @@ describe('synthesized templates', () => {
 });
 
 describe('deployment configuration', () => {
+  it('requires us-east-1 among the member regions (IAM events arrive only there)', () => {
+    expect(() => parseDeploymentConfig({ ...config, memberRegions: ['eu-west-1'] })).toThrow(/agentGuardrail\.memberRegions: must include us-east-1/);
+  });
+
   it('rejects bad settings naming each one', () => {
     expect(() => parseDeploymentConfig({ ...config, organizationId: 'org', operatorPrincipals: ['bob'] })).toThrow(
       /agentGuardrail\.organizationId: must be an organization id[\s\S]*agentGuardrail\.operatorPrincipals\.0: must be an IAM role or user ARN/,
