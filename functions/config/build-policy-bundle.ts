@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PolicyError } from '../core/errors.ts';
 import { compilePolicy } from '../core/policy/compile-policy.ts';
 import { parsePolicyText } from '../core/policy/parse-policy-text.ts';
-import type { Policy } from '../core/policy/schema.ts';
+import { servicesOf, type Policy } from '../core/policy/schema.ts';
 import { loadActionCatalogue } from './iam-data-catalogue.ts';
 import type { PolicyBundle } from './runtime-policy.ts';
 
@@ -13,7 +13,7 @@ import type { PolicyBundle } from './runtime-policy.ts';
 export async function buildPolicyBundle(file: string, mode?: Policy['mode']): Promise<PolicyBundle> {
   const parsed = parsePolicyText(await readFile(file, 'utf8'), file);
   const policy = mode ? { ...parsed.policy, mode } : parsed.policy;
-  const services = [...new Set(policy.rules.flatMap((r) => r.match.actions.map((a) => a.slice(0, a.indexOf(':')))))];
+  const services = servicesOf(policy);
   const catalogue = await loadActionCatalogue(services);
   const result = compilePolicy(policy, catalogue);
   if (!result.ok) throw new PolicyError(file, parsed.describe(result.problems));

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { PolicyError } from '../core/errors.ts';
 import { compilePolicy, type CompiledPolicy } from '../core/policy/compile-policy.ts';
 import { parsePolicyText } from '../core/policy/parse-policy-text.ts';
+import { servicesOf } from '../core/policy/schema.ts';
 import { loadActionCatalogue } from './iam-data-catalogue.ts';
 
 /**
@@ -21,8 +22,7 @@ export async function loadPolicyFile(file: string): Promise<CompiledPolicy> {
 /** As loadPolicyFile, for policy text already in memory. */
 export async function compilePolicyText(text: string, file: string): Promise<CompiledPolicy> {
   const parsed = parsePolicyText(text, file);
-  const services = parsed.policy.rules.flatMap((rule) => rule.match.actions.map((a) => a.slice(0, a.indexOf(':'))));
-  const result = compilePolicy(parsed.policy, await loadActionCatalogue(services));
+  const result = compilePolicy(parsed.policy, await loadActionCatalogue(servicesOf(parsed.policy)));
   if (!result.ok) throw new PolicyError(file, parsed.describe(result.problems));
   return result.policy;
 }

@@ -12,7 +12,7 @@ import { roleNameWritten } from '../core/detect/tamper.ts';
 import { TAMPER_RULE_ID } from '../core/policy/schema.ts';
 import { buildResponse } from '../core/respond/build-response.ts';
 import { responseKey } from '../core/respond/response-key.ts';
-import type { Ledger, LedgerEntry, LedgerOutcome } from '../core/state/ledger.ts';
+import { activeContainments, type Ledger, type LedgerEntry, type LedgerOutcome } from '../core/state/ledger.ts';
 
 /** The state table failed during an event: containment went ahead without it; Lambda retries the event. */
 export class StateUnavailableError extends GuardrailError {
@@ -202,9 +202,7 @@ async function restoreTampered(finding: Finding, deps: Deps): Promise<void> {
   if (!roleName) return;
   const account = record.recipientAccountId ?? record.userIdentity.accountId!;
   const roleArn = `arn:${finding.detail!.principal.partition}:iam::${account}:role/${roleName}`;
-  const entries = await deps.ledger.entriesFor(roleArn);
-  const lastRelease = entries.map((e) => e.outcome).lastIndexOf('released');
-  const changes = entries.slice(lastRelease + 1).filter((e) => e.outcome === 'contained').flatMap((e) => e.changes);
+  const changes = activeContainments(await deps.ledger.entriesFor(roleArn)).flatMap((e) => e.changes);
   if (changes.length === 0) return;
   const reapplied = await reapplyContainment(changes, deps.ports);
   if (reapplied.length === 0) return;

@@ -6,7 +6,7 @@ import { protectionReason } from '../core/detect/protection.ts';
 import type { CompiledPolicy } from '../core/policy/compile-policy.ts';
 import { applyResponse, revertChanges, type AppliedChange, type ApplyPorts } from '../core/respond/apply-response.ts';
 import { RESPONSE_BUILDERS } from '../core/respond/builders/index.ts';
-import type { Ledger, LedgerEntry, LedgerOutcome } from '../core/state/ledger.ts';
+import { activeContainments, type Ledger, type LedgerEntry, type LedgerOutcome } from '../core/state/ledger.ts';
 import type { Notifier } from '../aws/sns-notifier.ts';
 import { overridePayloadSchema, type OverridePayload } from './override-payload.ts';
 
@@ -31,12 +31,6 @@ export interface OverrideDependencies {
 export type OverrideResult =
   | { readonly ok: true; readonly command: OverridePayload['command']; readonly changes: readonly AppliedChange[]; readonly ledgerId: string; readonly active?: readonly LedgerEntry[] }
   | { readonly ok: false; readonly error: { readonly type: string; readonly message: string } };
-
-/** Containments in force: contained entries after the last release. */
-function activeEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
-  const lastRelease = entries.map((e) => e.outcome).lastIndexOf('released');
-  return entries.slice(lastRelease + 1).filter((e) => (e.outcome === 'contained' || e.outcome === 'failed') && e.changes.length > 0);
-}
 
 async function requireExisting(principal: Principal, deps: OverrideDependencies): Promise<void> {
   if (principal.kind !== 'role-session') return;
@@ -92,7 +86,7 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
 
   switch (payload.command) {
     case 'status':
-      return { ok: true, command: 'status', changes: [], ledgerId, active: activeEntries(entries) };
+      return { ok: true, command: 'status', changes: [], ledgerId, active: activeContainments(entries) };
     case 'exempt': {
       const until = Date.parse(payload.until!);
       if (until <= now) throw new OverrideError('UntilInPast', `until ${payload.until} is in the past`);
@@ -101,7 +95,7 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
       return { ok: true, command: 'exempt', changes: [], ledgerId };
     }
     case 'release': {
-      const active = activeEntries(entries);
+      const active = activeContainments(entries);
       if (active.length === 0) throw new OverrideError('NothingToRelease', `no containment in force for ${principalArn}`);
       const changes = active.flatMap((e) => e.changes);
       await revertChanges(changes, deps.ports);

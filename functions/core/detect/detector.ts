@@ -52,11 +52,16 @@ export function invalidFinding(result: Extract<ValidationResult, { ok: false }>)
   };
 }
 
-function appliesTo(rule: CompiledRule, record: CloudTrailRecord, principal: Principal): boolean {
-  if (rule.accounts && !rule.accounts.has(record.recipientAccountId ?? principal.account)) return false;
-  if (!rule.resourceMatchers) return true;
-  const arns = resourceArnsOf(record, principal.partition);
-  return arns.some((arn) => rule.resourceMatchers!.some((matcher) => matcher.test(arn)));
+/** The rules whose accounts and resources match; the event's resource ARNs are derived once, if needed. */
+function applicableRules(rules: readonly CompiledRule[], record: CloudTrailRecord, principal: Principal): CompiledRule[] {
+  let arns: string[] | undefined;
+  const account = record.recipientAccountId ?? principal.account;
+  return rules.filter((rule) => {
+    if (rule.accounts && !rule.accounts.has(account)) return false;
+    if (!rule.resourceMatchers) return true;
+    arns ??= resourceArnsOf(record, principal.partition);
+    return arns.some((arn) => rule.resourceMatchers!.some((matcher) => matcher.test(arn)));
+  });
 }
 
 /**
@@ -111,7 +116,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       ? await state.isQuarantined(`arn:${principal.partition}:iam::${record.recipientAccountId ?? principal.account}:role/${writtenRole}`)
       : false;
     const tamper = tamperReason(record, quarantined);
-    const candidates = tamper ? [] : policy.rulesFor(action).filter((rule) => appliesTo(rule, record, principal));
+    const candidates = tamper ? [] : applicableRules(policy.rulesFor(action), record, principal);
     const rule = tamper ? policy.tamperRule : isAgent ? candidates[0] : undefined;
 
     const finding = (verdict: Verdict, reason: string, plan: ResponsePlan | null = null): Finding => ({

@@ -93,3 +93,8 @@ export const policySchema = z
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyRule = z.infer<typeof ruleSchema>;
 export type AgentSignalsConfig = Policy['agents'];
+
+/** The IAM service prefixes a policy's rules name ("iam", "s3", ...), each once. */
+export function servicesOf(policy: Policy): string[] {
+  return [...new Set(policy.rules.flatMap((rule) => rule.match.actions.map((action) => action.slice(0, action.indexOf(':')))))];
+}

@@ -39,3 +39,13 @@ export interface Ledger {
   releaseResponse(principalArn: string, responseKey?: string): Promise<void>;
   markQuarantined(roleArn: string, quarantined: boolean): Promise<void>;
 }
+
+/**
+ * The containments in force for a principal: entries that changed something (including a failed
+ * response's partial changes) after the last release.
+ * @example activeContainments(await ledger.entriesFor(roleArn)).flatMap((e) => e.changes)
+ */
+export function activeContainments(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  const lastRelease = entries.map((e) => e.outcome).lastIndexOf('released');
+  return entries.slice(lastRelease + 1).filter((e) => (e.outcome === 'contained' || e.outcome === 'failed') && e.changes.length > 0);
+}
