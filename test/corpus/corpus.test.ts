@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unwrapInput } from '../../functions/core/cloudtrail/unwrap-input.ts';
@@ -9,9 +9,9 @@ import { InMemoryState } from '../../functions/core/state/in-memory-state.ts';
 import { loadDefaultPolicy } from '../helpers/policy.ts';
 
 // Records written by others (Panther, Stratus Red Team, AWS documentation, published MCP exports);
-// SOURCES.md beside them gives provenance and licences. The folder sits beside this repository.
-const CORPUS = new URL('../../../shared/corpus/cloudtrail/', import.meta.url).pathname;
-const files = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort() : [];
+// SOURCES.md beside them gives provenance, commit and licence of each file.
+const CORPUS = new URL('./cloudtrail/', import.meta.url).pathname;
+const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
 
 async function replayEach(): Promise<Map<string, Finding[]>> {
   const policy = await loadDefaultPolicy();

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 
 /**
  * Vitest global setup: starts a moto server (python3 -m moto.server, a real HTTP emulator of IAM, STS,
  * DynamoDB, SNS, SQS and Organizations) on a free loopback port, hands its address to the tests, and
- * stops it by its pid afterwards. moto: installed on these machines; elsewhere pip install "moto[server]".
+ * stops it by its pid afterwards. The interpreter is the one scripts/python-tools.mjs finds or installs
+ * (the installed moto, else the project's .tools/venv with the pinned version).
  */
 let server: ChildProcess | undefined;
 
@@ -15,7 +16,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  server = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const python = execFileSync(process.execPath, ['scripts/python-tools.mjs', '--print'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  server = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('moto server did not start within 30 s')), 30_000);
     let output = '';
