@@ -19,7 +19,6 @@ const env = {
   AWS_REGION: 'us-east-1',
   STATE_TABLE: 'bench',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:111111111111:bench',
-  ORGANIZATION_ACCOUNTS: '111111111111',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 function time(args) {

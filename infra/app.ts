@@ -12,7 +12,12 @@ import { SecurityAccountStack } from './stacks/security-account-stack.ts';
  * Builds the app from validated configuration. Configuration enters here once; nothing below reads the
  * environment or files. The event patterns come from the same compiler as `agent-guardrail check`.
  */
-export async function buildApp(app: App): Promise<{ security: SecurityAccountStack; member: MemberAccountStack; management: ManagementAccountStack }> {
+export async function buildApp(app: App): Promise<{
+  security: SecurityAccountStack;
+  member: MemberAccountStack;
+  management: ManagementAccountStack;
+  managementMembers: MemberAccountStack[];
+}> {
   const config = parseDeploymentConfig(app.node.tryGetContext('agentGuardrail'));
   const policyBundle = await buildPolicyBundle(config.policyFile, config.mode);
   const patterns = compileEventPatterns(compilePolicyBundle(policyBundle));
@@ -24,8 +29,20 @@ export async function buildApp(app: App): Promise<{ security: SecurityAccountSta
     env: { account: config.managementAccount, region: config.region },
     securityAccount: config.securityAccount,
   });
+  // A service-managed StackSet never deploys to the management account, even inside a targeted OU, so the
+  // management account gets the member stack as plain stacks, one per member region.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html
+  const managementMembers = config.memberRegions.map(
+    (region) =>
+      new MemberAccountStack(app, `AgentGuardrail-ManagementMember-${region}`, {
+        env: { account: config.managementAccount, region },
+        securityAccount: config.securityAccount,
+        homeRegion: config.region,
+        patterns,
+      }),
+  );
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { security, member, management };
+  return { security, member, management, managementMembers };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -3,6 +3,17 @@ import * as z from 'zod';
 const account = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region name such as us-east-1');
 
+/**
+ * The regions every account has enabled by default (regions introduced before 20 March 2019); opt-in
+ * regions an organization enables must be added to memberRegions by name.
+ * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
+ */
+export const DEFAULT_ENABLED_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1',
+  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+] as const;
+
 /** The deployment's settings, from cdk.json context `agentGuardrail` (overridable with -c). */
 export const deploymentConfigSchema = z
   .object({
@@ -11,14 +22,17 @@ export const deploymentConfigSchema = z
     managementAccount: account,
     /** The security account's home region, where the central bus and functions live. */
     region,
-    /** Regions the member stack (event forwarding) is rolled out to. */
+    /**
+     * Regions the member stack (event forwarding) is rolled out to: by default every region enabled by
+     * default. Events of a region without a stack instance are never seen.
+     */
     memberRegions: z
       .array(region)
       .min(1)
-      // IAM, Organizations and other global services deliver their CloudTrail events in us-east-1 only.
+      .default([...DEFAULT_ENABLED_REGIONS])
+      // IAM, Organizations and STS's global endpoint deliver their CloudTrail events in us-east-1 only.
+      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
       .refine((regions) => regions.includes('us-east-1'), 'must include us-east-1, where global services (IAM) deliver their events'),
-    /** Accounts of the organization; events from others are rejected by the guard. */
-    organizationAccounts: z.array(account).min(1),
     /** Organizational units the StackSet deploys to (the root id covers the organization). */
     deploymentOrganizationalUnits: z.array(z.string().regex(/^(r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$/)).min(1),
     /** IAM principals (role or user ARNs) allowed to invoke the override function. */
@@ -28,8 +42,18 @@ export const deploymentConfigSchema = z
     mode: z.enum(['monitor', 'enforce']).optional(),
     policyFile: z.string().default('guardrail.yaml'),
     releaseGraceMinutes: z.number().int().min(0).max(10_080).default(30),
+    /**
+     * Concurrency reserved for the guard: a storm elsewhere in the account cannot starve it, and it cannot
+     * starve the account. Lambda keeps at least 100 of the account's concurrency unreserved.
+     * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+     */
+    guardReservedConcurrency: z.number().int().min(1).max(1000).default(50),
+    overrideReservedConcurrency: z.number().int().min(1).max(100).default(2),
   })
-  .strict();
+  .strict()
+  // The responder role exists only in the home region's stack instance: a home region outside the member
+  // regions means no responder anywhere, and nothing can be contained.
+  .refine((c) => c.memberRegions.includes(c.region), { message: 'must be one of memberRegions (the responder role is created in the home region\'s stack instance)', path: ['region'] });
 
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 

@@ -3,6 +3,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { globalEndpointRegion, type Partition } from './global-endpoints.ts';
 
 /**
  * Throttling and transient errors are retried by the SDK's adaptive retry strategy (exponential backoff
@@ -27,7 +28,7 @@ export function documentClient(): DynamoDBDocumentClient {
   return documents;
 }
 
-/** IAM is global: one client per set of responder credentials. */
-export function iamClient(credentials: AwsCredentialIdentity): IAMClient {
-  return new IAMClient({ ...RETRY, region: 'us-east-1', credentials });
+/** IAM is global: one client per set of responder credentials, at the partition's IAM endpoint. */
+export function iamClient(credentials: AwsCredentialIdentity, partition: Partition = 'aws'): IAMClient {
+  return new IAMClient({ ...RETRY, region: globalEndpointRegion('iam', partition), credentials });
 }

@@ -14,13 +14,13 @@ export function createContainmentPorts(config: RuntimeConfig): ApplyPorts {
       const credentials = await assumeRoleCached(`arn:${config.PARTITION}:iam::${account}:role/${config.RESPONDER_ROLE_NAME}`);
       const cached = ports.get(account);
       if (cached && cached.credentials === credentials) return cached.port;
-      const port = createIamPort(iamClient(credentials), account, config.PARTITION);
+      const port = createIamPort(iamClient(credentials, config.PARTITION), account, config.PARTITION);
       ports.set(account, { port, credentials });
       return port;
     },
     async scp() {
       if (!config.SCP_ROLE_ARN) throw new ContainmentError('scp-deny needs SCP_ROLE_ARN (the management-account role); none is configured');
-      return createScpPort(await assumeRoleCached(config.SCP_ROLE_ARN));
+      return createScpPort(await assumeRoleCached(config.SCP_ROLE_ARN), config.PARTITION);
     },
   };
 }

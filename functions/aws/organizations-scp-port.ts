@@ -2,14 +2,15 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
 import type { ScpPort } from '../core/respond/ports.ts';
 import { RETRY } from './clients.ts';
+import { globalEndpointRegion, type Partition } from './global-endpoints.ts';
 
 /**
  * Service control policies through a role in the management account. The Organizations client is loaded
  * on first use: most responses never need it.
  */
-export async function createScpPort(credentials: AwsCredentialIdentity): Promise<ScpPort> {
+export async function createScpPort(credentials: AwsCredentialIdentity, partition: Partition = 'aws'): Promise<ScpPort> {
   const org = await import('@aws-sdk/client-organizations');
-  const client = new org.OrganizationsClient({ ...RETRY, region: 'us-east-1', credentials });
+  const client = new org.OrganizationsClient({ ...RETRY, region: globalEndpointRegion('organizations', partition), credentials });
 
   async function findPolicyId(name: string): Promise<string | null> {
     let token: string | undefined;

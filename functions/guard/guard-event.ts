@@ -29,7 +29,6 @@ export interface GuardDependencies {
   readonly state: GuardState;
   readonly ports: ApplyPorts;
   readonly notifier: Notifier;
-  readonly organizationAccounts: ReadonlySet<string>;
   readonly logger: Logger;
   readonly newId: () => string;
   /** EMF metrics for the dashboard; optional so tests can leave them out. */
@@ -84,14 +83,12 @@ export async function guardEvent(event: unknown, given: GuardDependencies): Prom
     deps.metrics?.count('Rejected');
     return { status: 'rejected', reason: validation.reason };
   }
+  // Membership is enforced where events enter: the central bus admits only the organization's forwarding
+  // roles (infra/constructs/central-bus.ts), and validation has checked that the envelope (set by
+  // EventBridge in the forwarding account) and the record name the same account. Accounts that join later
+  // are admitted without a redeploy.
   const record = validation.record;
   const account = record.recipientAccountId ?? record.userIdentity.accountId!;
-  if (!deps.organizationAccounts.has(account)) {
-    const reason = `account ${account} is not in the organization`;
-    logger.warn('rejected event', safeForLog({ reason, eventID: record.eventID }));
-    deps.metrics?.count('Rejected');
-    return { status: 'rejected', reason };
-  }
   const at = Date.parse(record.eventTime);
   if (!(await deps.ledger.claimEvent(record.eventID, at))) {
     logger.info('duplicate delivery', safeForLog({ eventID: record.eventID }));

@@ -7,6 +7,8 @@ import { createContainmentPorts } from '../aws/containment-ports.ts';
 import { DynamoDbState } from '../aws/dynamodb-state.ts';
 import { readRuntimeConfig } from '../aws/runtime-config.ts';
 import { createSnsNotifier } from '../aws/sns-notifier.ts';
+import { safeForLog } from '../core/safe-text.ts';
+import { withRoleTagsOnMiss } from '../core/state/role-tags-on-miss.ts';
 import { guardEvent, type GuardResult } from './guard-event.ts';
 
 // Built once per container: configuration, policy, clients, state.
@@ -14,13 +16,18 @@ const config = readRuntimeConfig();
 const logger = new Logger({ serviceName: 'agent-guardrail-guard' });
 const policy = await loadRuntimePolicy(config.POLICY_FILE);
 const metrics = new Metrics({ namespace: 'AgentGuardrail', serviceName: 'guard' });
-const state = new DynamoDbState(documentClient(), config.STATE_TABLE);
+const ports = createContainmentPorts(config);
+// Tags set before deployment are read once through the responder role and kept in the table.
+const state = withRoleTagsOnMiss(
+  new DynamoDbState(documentClient(), config.STATE_TABLE),
+  async (account, roleName) => (await ports.iamFor(account)).getRoleTags(roleName),
+  (roleKey, error) => logger.warn('role tags unreadable; role-tag signal unknown for this event', safeForLog({ roleKey, error: (error as Error).message })),
+);
 const deps = {
   policy,
   state,
-  ports: createContainmentPorts(config),
+  ports,
   notifier: createSnsNotifier(config.TOPIC_ARN),
-  organizationAccounts: new Set(config.ORGANIZATION_ACCOUNTS),
   logger,
   newId: randomUUID,
   metrics: {

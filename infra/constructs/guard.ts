@@ -3,18 +3,17 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
+import { applyRuleState, cloudTrailEventPattern } from './cloudtrail-rule.ts';
 import type { GuardrailFunction } from './guardrail-function.ts';
 
 export interface GuardRulesProps {
   readonly bus: IEventBus;
   readonly patterns: readonly EventRulePattern[];
   readonly guard: GuardrailFunction;
-  readonly key: IKey;
   readonly alarmTopic: ITopic;
 }
 
@@ -30,9 +29,12 @@ export class GuardRules extends Construct {
 
   constructor(scope: Construct, id: string, props: GuardRulesProps) {
     super(scope, id);
+    // SQS-managed encryption: EventBridge (a rule target's dead letters) writes here as a service, and a
+    // customer managed key would have to admit events.amazonaws.com; the queue policy admits each rule.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.KMS,
-      encryptionMasterKey: props.key,
+      queueName: 'AgentGuardrail-DeadLetters',
+      encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -40,16 +42,17 @@ export class GuardRules extends Construct {
     // Asynchronous invocations (EventBridge → Lambda): retried twice by Lambda, then the DLQ.
     fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
     fn.addEnvironment('DEAD_LETTER_QUEUE', this.deadLetterQueue.queueName);
-    this.rules = props.patterns.map(
-      (p) =>
-        new Rule(this, `Rule-${p.name}`, {
-          eventBus: props.bus,
-          ruleName: `AgentGuardrail-${p.name}`,
-          description: `CloudTrail calls of ${p.name} that the policy watches`,
-          eventPattern: { detailType: [...p.pattern['detail-type']], detail: p.pattern.detail as Record<string, unknown> },
-          targets: [new LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
-        }),
-    );
+    this.rules = props.patterns.map((p) => {
+      const rule = new Rule(this, `Rule-${p.name}`, {
+        eventBus: props.bus,
+        ruleName: `AgentGuardrail-${p.name}`,
+        description: `CloudTrail calls of ${p.name} that the policy watches`,
+        eventPattern: cloudTrailEventPattern(p),
+        targets: [new LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+      });
+      applyRuleState(rule, p);
+      return rule;
+    });
     // Lambda's own asynchronous failure destination is the same queue.
     const cfn = fn.node.defaultChild as import('aws-cdk-lib/aws-lambda').CfnFunction;
     cfn.deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };

@@ -13,6 +13,7 @@ export interface GuardrailFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly policyBundle: PolicyBundle;
   readonly timeout?: Duration;
+  readonly reservedConcurrency: number;
 }
 
 /**
@@ -41,6 +42,7 @@ export class GuardrailFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: props.timeout ?? Duration.seconds(60),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup,
       tracing: Tracing.ACTIVE,

@@ -1,10 +1,13 @@
-import { CfnCondition, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnCondition, Duration, Fn, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
-import { ArnPrincipal, CfnRole, Effect, PolicyDocument, PolicyStatement, Role, CompositePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ArnPrincipal, CfnRole, Effect, PolicyDocument, PolicyStatement, Role, CompositePrincipal, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
 import { RESPONDER_PERMISSION_GROUPS } from '../../functions/core/respond/required-permissions.ts';
+import { applyRuleState, cloudTrailEventPattern } from '../constructs/cloudtrail-rule.ts';
 import { NAMES } from '../names.ts';
 
 export interface MemberAccountStackProps extends StackProps {
@@ -15,36 +18,77 @@ export interface MemberAccountStackProps extends StackProps {
 }
 
 /**
- * Deployed to every account and region by a service-managed StackSet: forwards the watched CloudTrail
- * events to the central bus, and (in the home region only, IAM being global) creates the responder role,
- * trusted only by the guard's and override's roles and able to write only guardrail policies and tags.
+ * Deployed to every account and region by a service-managed StackSet (and as plain stacks to the
+ * management account, which a service-managed StackSet never reaches): forwards the watched CloudTrail
+ * events to the central bus through one role, keeps what cannot be forwarded in a dead-letter queue with
+ * an alarm, and (in the home region only, IAM being global) creates the responder role, trusted only by
+ * the guard's and override's roles and able to write only guardrail policies and tags.
  */
 export class MemberAccountStack extends Stack {
   readonly rules: Rule[];
-  readonly responder: Role;
+  /** Absent from stacks whose region is known and is not the home region. */
+  readonly responder: Role | undefined;
+  readonly forwarder: Role;
+  readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: MemberAccountStackProps) {
     super(scope, id, props);
-    const centralBus = EventBus.fromEventBusArn(this, 'CentralBus', `arn:${this.partition}:events:${props.homeRegion}:${props.securityAccount}:event-bus/${NAMES.bus}`);
+    const centralBusArn = `arn:${this.partition}:events:${props.homeRegion}:${props.securityAccount}:event-bus/${NAMES.bus}`;
+    const centralBus = EventBus.fromEventBusArn(this, 'CentralBus', centralBusArn);
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
-    this.rules = props.patterns.map(
-      (p) =>
-        new Rule(this, `Forward-${p.name}`, {
-          eventBus: defaultBus,
-          description: `Forward ${p.name} CloudTrail calls to the agent-guardrail bus`,
-          eventPattern: { detailType: [...p.pattern['detail-type']], detail: p.pattern.detail as Record<string, unknown> },
-          targets: [new EventBusTarget(centralBus)],
-        }),
-    );
+    // One role for every forwarding rule of this stack instance; the region keeps the (global) name unique.
+    // A cross-account bus target puts events as this role, which the central bus's policy admits by name.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+    this.forwarder = new Role(this, 'Forwarder', {
+      roleName: `${NAMES.forwardRolePrefix}${Aws.REGION}`,
+      description: 'Lets EventBridge forward the watched CloudTrail events to the agent-guardrail bus',
+      assumedBy: new ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      inlinePolicies: {
+        Forward: new PolicyDocument({ statements: [new PolicyStatement({ sid: 'PutOnCentralBus', actions: ['events:PutEvents'], resources: [centralBusArn] })] }),
+      },
+    });
+    // What EventBridge cannot deliver after its retries lands here rather than being dropped. SQS-managed
+    // encryption: a customer managed key would need its own policy for events.amazonaws.com in every account.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+    this.deadLetterQueue = new Queue(this, 'ForwardDeadLetters', {
+      queueName: NAMES.forwardDeadLetters,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.rules = props.patterns.map((p) => {
+      const rule = new Rule(this, `Forward-${p.name}`, {
+        ruleName: `${NAMES.forwardRulePrefix}${p.name}`,
+        eventBus: defaultBus,
+        description: `Forward ${p.name} CloudTrail calls to the agent-guardrail bus`,
+        eventPattern: cloudTrailEventPattern(p),
+        targets: [new EventBusTarget(centralBus, { role: this.forwarder, deadLetterQueue: this.deadLetterQueue })],
+      });
+      applyRuleState(rule, p);
+      return rule;
+    });
+    new Alarm(this, 'ForwardDeadLettersAlarm', {
+      alarmName: 'AgentGuardrail-ForwardDeadLetters',
+      alarmDescription: 'CloudTrail events this account could not forward to the agent-guardrail bus: redrive them',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the forwarding rules\' targets.' });
+    this.responder = Token.isUnresolved(this.region) || this.region === props.homeRegion ? this.createResponder(props) : undefined;
+  }
 
+  private createResponder(props: MemberAccountStackProps): Role {
     const securityRole = (name: string) => `arn:${this.partition}:iam::${props.securityAccount}:role/${name}`;
     const guardrailRoles = `arn:${this.partition}:iam::${this.account}:role/AgentGuardrail*`;
-    this.responder = new Role(this, 'Responder', {
+    const responder = new Role(this, 'Responder', {
       roleName: NAMES.responderRole,
       description: 'Lets the agent-guardrail guard and override functions contain principals in this account',
       assumedBy: new CompositePrincipal(new ArnPrincipal(securityRole(NAMES.guardRole)), new ArnPrincipal(securityRole(NAMES.overrideRole))),
       inlinePolicies: {
-        Contain: new PolicyDocument({
+        [NAMES.responderPolicy]: new PolicyDocument({
           statements: [
             ...responderStatements(this.partition),
             new PolicyStatement({
@@ -57,13 +101,17 @@ export class MemberAccountStack extends Stack {
         }),
       },
     });
-    // IAM is global: create the role once, in the home region's stack instance.
-    const homeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(this.region, props.homeRegion) });
-    (this.responder.node.defaultChild as CfnRole).cfnOptions.condition = homeRegion;
-    Validations.of(this.responder).acknowledge(
+    // IAM is global: create the role once, in the home region's stack instance (the StackSet's template
+    // is region-agnostic, so it decides at deploy time).
+    if (Token.isUnresolved(this.region)) {
+      const homeRegion = new CfnCondition(this, 'IsHomeRegion', { expression: Fn.conditionEquals(this.region, props.homeRegion) });
+      (responder.node.defaultChild as CfnRole).cfnOptions.condition = homeRegion;
+    }
+    Validations.of(responder).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'The responder contains any role or user of the account; inline policy writes cannot be narrowed by policy name, and the guardrail roles are denied explicitly.' },
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:policy/AgentGuardrail-*]', reason: 'Only the guardrail\'s own managed policies.' },
     );
+    return responder;
   }
 }
 

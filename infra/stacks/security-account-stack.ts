@@ -39,14 +39,22 @@ export class SecurityAccountStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const key = new Key(this, 'Key', { description: 'agent-guardrail state, findings and dead letters', enableKeyRotation: true });
-    const bus = new CentralBus(this, 'CentralBus', { busName: NAMES.bus, organizationId: config.organizationId, archiveRetention: Duration.days(90) });
+    const bus = new CentralBus(this, 'CentralBus', {
+      busName: NAMES.bus,
+      organizationId: config.organizationId,
+      forwarderRoleArnPattern: `arn:${this.partition}:iam::*:role/${NAMES.forwardRolePrefix}*`,
+      archiveRetention: Duration.days(90),
+    });
     const state = new StateTable(this, 'State', { key });
-    const notifications = new Notifications(this, 'Notifications', { key, emails: config.notificationEmails });
+    const notifications = new Notifications(this, 'Notifications', { key, emails: config.notificationEmails, alarmNamePattern: 'AgentGuardrail-*' });
 
+    // No list of accounts: the bus admits the organization by its id, so accounts that join later are
+    // covered, and nothing grows with the organization (Lambda's environment is 4 KB in all).
     const environment = {
       STATE_TABLE: state.table.tableName,
       TOPIC_ARN: notifications.topic.topicArn,
-      ORGANIZATION_ACCOUNTS: config.organizationAccounts.join(','),
+      ORGANIZATION_ID: config.organizationId,
+      PARTITION: this.partition,
       RESPONDER_ROLE_NAME: NAMES.responderRole,
       SCP_ROLE_ARN: `arn:${this.partition}:iam::${config.managementAccount}:role/${NAMES.scpRole}`,
       RELEASE_GRACE_MINUTES: String(config.releaseGraceMinutes),
@@ -57,6 +65,7 @@ export class SecurityAccountStack extends Stack {
       roleName: NAMES.guardRole,
       environment,
       policyBundle: props.policyBundle,
+      reservedConcurrency: config.guardReservedConcurrency,
     });
     this.override = new GuardrailFunction(this, 'Override', {
       entry: entry('override/handler.ts'),
@@ -64,6 +73,7 @@ export class SecurityAccountStack extends Stack {
       roleName: NAMES.overrideRole,
       environment,
       policyBundle: props.policyBundle,
+      reservedConcurrency: config.overrideReservedConcurrency,
     });
     for (const fn of [this.guard, this.override]) {
       state.table.grantReadWriteData(fn.role);
@@ -82,7 +92,7 @@ export class SecurityAccountStack extends Stack {
       this.override.function.addPermission(`Operator${index}`, { principal: new ArnPrincipal(operator), action: 'lambda:InvokeFunction' });
     }
 
-    const guardRules = new GuardRules(this, 'GuardRules', { bus: bus.bus, patterns: props.patterns, guard: this.guard, key, alarmTopic: notifications.topic });
+    const guardRules = new GuardRules(this, 'GuardRules', { bus: bus.bus, patterns: props.patterns, guard: this.guard, alarmTopic: notifications.topic });
     new GuardrailDashboard(this, 'Dashboard', { alarms: [guardRules.deadLetterAlarm, guardRules.errorAlarm] });
 
     // The member stack is synthesized on its own (no assets, no bootstrap) and deployed by a
@@ -96,7 +106,9 @@ export class SecurityAccountStack extends Stack {
       synthesizer: new BootstraplessSynthesizer(),
     });
     const memberTemplate = memberApp.synth().getStackArtifact(member.artifactId).template as object;
-    new CfnStackSet(this, 'MemberStackSet', {
+    const templateBody = JSON.stringify(memberTemplate);
+    assertTemplateBodyFits(templateBody);
+    const stackSet = new CfnStackSet(this, 'MemberStackSet', {
       stackSetName: NAMES.memberStackSet,
       description: 'agent-guardrail: event forwarding and the responder role in every member account',
       permissionModel: 'SERVICE_MANAGED',
@@ -106,10 +118,30 @@ export class SecurityAccountStack extends Stack {
       managedExecution: { Active: true },
       operationPreferences: { failureTolerancePercentage: 10, maxConcurrentPercentage: 25, regionConcurrencyType: 'PARALLEL' },
       stackInstancesGroup: [{ regions: config.memberRegions, deploymentTargets: { organizationalUnitIds: config.deploymentOrganizationalUnits } }],
-      templateBody: JSON.stringify(memberTemplate),
+      templateBody,
     });
+    // The responder's trust policy names the function roles: IAM rejects a trust policy naming a role that
+    // does not exist yet, so the stack instances wait for them.
+    stackSet.node.addDependency(this.guard.role, this.override.role);
 
     acknowledgeFindings(this);
+  }
+}
+
+/**
+ * CloudFormation takes an inline TemplateBody of at most 51,200 bytes (CreateStackSet, UpdateStackSet);
+ * a larger member template must be shipped by URL. Checked at synth so the deploy cannot fail on it.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html
+ */
+export const MAX_TEMPLATE_BODY_BYTES = 51_200;
+
+export function assertTemplateBodyFits(templateBody: string): void {
+  const bytes = Buffer.byteLength(templateBody, 'utf8');
+  if (bytes > MAX_TEMPLATE_BODY_BYTES) {
+    throw new Error(
+      `the member template is ${bytes} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_BODY_BYTES} inline. ` +
+        'Watch fewer services in guardrail.yaml, or raise the event-pattern size so fewer forwarding rules are needed.',
+    );
   }
 }
 

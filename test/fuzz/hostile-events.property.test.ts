@@ -78,7 +78,6 @@ async function setup() {
       scp: async () => (portCalls('scp'), Promise.reject(new Error('no SCP write may happen'))),
     },
     notifier: { notify: async () => void portCalls('notify') },
-    organizationAccounts: new Set(['111122223333']),
     logger,
     newId: () => 'id',
   };

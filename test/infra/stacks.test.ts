@@ -61,7 +61,7 @@ describe('security account stack', () => {
 
   it('retries and keeps what fails in an encrypted dead-letter queue with an alarm', () => {
     security.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
-    security.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    security.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'AgentGuardrail-DeadLetters', SqsManagedSseEnabled: true });
     security.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'AgentGuardrail-DeadLetters', Threshold: 0 });
     security.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'AgentGuardrail-Guard', DeadLetterConfig: { TargetArn: Match.anyValue() } });
   });

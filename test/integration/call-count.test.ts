@@ -14,7 +14,7 @@ beforeAll(async () => {
   useMoto();
   const security = await createSecurityAccount(TABLE);
   await createMemberAccount(ACCOUNT, ['DevOps']);
-  Object.assign(process.env, { STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, ORGANIZATION_ACCOUNTS: ACCOUNT, POLICY_FILE: policyFile('enforce') });
+  Object.assign(process.env, { STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
   guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
   // Every AWS call leaves through http.request (the SDK's node handler): record the target of each.
   const original = http.request;

@@ -18,7 +18,7 @@ beforeAll(async () => {
   const security = await createSecurityAccount(TABLE);
   queueUrl = security.queueUrl;
   iam = await createMemberAccount(ACCOUNT, ['DevOps']);
-  Object.assign(process.env, { STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, ORGANIZATION_ACCOUNTS: ACCOUNT, POLICY_FILE: policyFile('monitor') });
+  Object.assign(process.env, { STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('monitor') });
   guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
 });
 

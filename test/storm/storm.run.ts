@@ -25,7 +25,7 @@ beforeAll(async () => {
   useMoto();
   const security = await createSecurityAccount(TABLE);
   iam = await createMemberAccount(ACCOUNT, ['DevOps']);
-  Object.assign(process.env, { STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, ORGANIZATION_ACCOUNTS: ACCOUNT, POLICY_FILE: policyFile('enforce'), POWERTOOLS_METRICS_DISABLED: 'true' });
+  Object.assign(process.env, { STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce'), POWERTOOLS_METRICS_DISABLED: 'true' });
   guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
   // Count IAM writes as they leave for the emulator (query protocol: the action is in the body).
   const http = (await import('node:http')).default;

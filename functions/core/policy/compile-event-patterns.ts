@@ -2,15 +2,31 @@ import { eventNamesOf } from '../cloudtrail/action-names.ts';
 import { ASSUME_ROLE_EVENTS } from '../detect/observe-session.ts';
 import { GUARDRAIL_WATCHED_IAM_EVENTS } from '../detect/tamper.ts';
 import type { CompiledPolicy } from './compile-policy.ts';
+import { isReadOnlyManagementEvent } from './read-only-events.ts';
 
 /** EventBridge's default event-pattern size quota is 2,048 characters (adjustable to 4,096). */
 export const MAX_PATTERN_CHARS = 2048;
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
 
+/**
+ * EventBridge rule states. ENABLED rules never receive read-only management events delivered through
+ * CloudTrail (sts:AssumeRole*, Get*, List*, Describe*); only ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS does.
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (State)
+ */
+export type RuleState = 'ENABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+/** Events from AWS services have a source starting with "aws."; custom events may not use that prefix. */
+export const AWS_SOURCE = { prefix: 'aws.' } as const;
+
 export interface EventRulePattern {
   /** Stable name suffix: the service, and a part number when one service needs several rules. */
   readonly name: string;
+  /** The state the rule needs to receive every event its pattern names. */
+  readonly state: RuleState;
+  /** The pattern's read-only event names (why the state is what it is); empty for plain ENABLED. */
+  readonly readOnlyEventNames: readonly string[];
   readonly pattern: {
+    readonly source: readonly [typeof AWS_SOURCE];
     readonly 'detail-type': readonly string[];
     readonly detail: { readonly eventSource: readonly string[]; readonly eventName: readonly unknown[] };
   };
@@ -48,6 +64,7 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
     const names = [...bySource.get(eventSource)!.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, n]) => n);
     const service = eventSource.replace('.amazonaws.com', '');
     const build = (eventName: unknown[]) => ({
+      source: [AWS_SOURCE] as const,
       'detail-type': [CLOUDTRAIL_API_CALL],
       detail: { eventSource: [eventSource], eventName },
     });
@@ -62,7 +79,13 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
     }
     chunks.push(chunk);
     chunks.forEach((eventName, i) => {
-      patterns.push({ name: chunks.length > 1 ? `${service}-${i + 1}` : service, pattern: build(eventName) });
+      const readOnly = eventName.filter((n) => isReadOnlyManagementEvent(eventSource, n as string | { prefix: string })).map((n) => key(n as string | { prefix: string }));
+      patterns.push({
+        name: chunks.length > 1 ? `${service}-${i + 1}` : service,
+        state: readOnly.length > 0 ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
+        readOnlyEventNames: readOnly,
+        pattern: build(eventName),
+      });
     });
   }
   return patterns;

@@ -43,7 +43,6 @@ async function setup(options: { failingAccounts?: string[]; notifyFails?: boolea
         notifications.push(message);
       },
     },
-    organizationAccounts: new Set(['111122223333', '444455556666']),
     logger,
     newId: () => `id-${++id}`,
   };
@@ -89,10 +88,10 @@ describe('guardEvent under faults', () => {
     expect(accounts.get('111122223333')!.writes).toBe(writes);
   });
 
-  it('never writes for invalid or foreign events', async () => {
+  it('never writes for invalid or custom (non-AWS) events', async () => {
     const { deps, accounts, state } = await setup();
-    const [, del] = scenario('01-mcp-server-deletes-bucket', '999988887777');
-    expect(await guardEvent(del, deps)).toMatchObject({ status: 'rejected' });
+    const [, del] = scenario('01-mcp-server-deletes-bucket');
+    expect(await guardEvent({ ...del, source: 'custom.app' }, deps)).toMatchObject({ status: 'rejected' });
     expect(await guardEvent({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', account: '111122223333', detail: { eventName: 'DeleteBucket' } }, deps)).toMatchObject({ status: 'rejected' });
     expect(accounts.size).toBe(0);
     expect(state.ledger).toEqual([]);

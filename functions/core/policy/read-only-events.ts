@@ -1,0 +1,19 @@
+/**
+ * Whether CloudTrail delivers an event to EventBridge as a read-only management event, which only rules in
+ * state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS receive: a rule in plain ENABLED never sees it.
+ * AWS: "You may already be receiving read-only management events, if those events don't start with
+ * Describe, Get, or List ... GetFederationToken, GetSessionToken [are] change events"; the STS AssumeRole
+ * family is read-only and needs the rule state (the page's own example rule matches AssumeRole).
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
+ */
+const READ_ONLY_VERBS = /^(Describe|Get|List)/;
+const CHANGE_EVENTS_NAMED_LIKE_READS = new Set(['sts.amazonaws.com:GetFederationToken', 'sts.amazonaws.com:GetSessionToken']);
+
+export function isReadOnlyManagementEvent(eventSource: string, eventName: string | { readonly prefix: string }): boolean {
+  const name = typeof eventName === 'string' ? eventName : eventName.prefix;
+  if (eventSource === 'sts.amazonaws.com' && name.startsWith('AssumeRole')) return true;
+  if (CHANGE_EVENTS_NAMED_LIKE_READS.has(`${eventSource}:${name}`)) return false;
+  // A prefix pattern such as "Get" or "" may match read-only names too.
+  if (typeof eventName !== 'string' && ('Describe'.startsWith(name) || 'Get'.startsWith(name) || 'List'.startsWith(name))) return true;
+  return READ_ONLY_VERBS.test(name);
+}
