@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { inject } from 'vitest';
 import { authorize } from './authorize.ts';
 import { isCreated, resolve, resolveString, resourcesOfType, roleLogicalIdByName, rolePolicies, type CloudAssembly, type Placement, type Template } from './templates.ts';
 
@@ -62,7 +63,9 @@ const matchers = new Map<string, Promise<{ bus: string; queueUrl: string }>>();
 let clients: { eventBridge: EventBridgeClient; sqs: SQSClient } | undefined;
 
 async function scratchRule(pattern: string): Promise<{ bus: string; queueUrl: string }> {
-  clients ??= { eventBridge: new EventBridgeClient({}), sqs: new SQSClient({}) };
+  // Straight to moto with its own credentials, whatever the function under test is pointed at.
+  const config = { region: 'us-east-1', endpoint: inject('motoEndpoint'), credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  clients ??= { eventBridge: new EventBridgeClient(config), sqs: new SQSClient(config) };
   const { eventBridge, sqs } = clients;
   const name = `twin-${createHash('sha256').update(pattern).digest('hex').slice(0, 16)}`;
   await eventBridge.send(new CreateEventBusCommand({ Name: name })).catch(() => undefined);

@@ -1,0 +1,71 @@
+import { createServer, request as httpRequest, type Server } from 'node:http';
+
+/** One AWS API call as it left an SDK client: who signed it, which action, with which parameters. */
+export interface RecordedCall {
+  readonly accessKeyId: string;
+  readonly service: string;
+  /** IAM's name for it, e.g. dynamodb:PutItem, iam:PutRolePolicy. */
+  readonly action: string;
+  readonly params: Record<string, unknown>;
+  readonly response: string;
+}
+
+const TARGET_PREFIXES: Record<string, string> = { DynamoDB_20120810: 'dynamodb', AmazonSQS: 'sqs', AWSOrganizationsV20161128: 'organizations', AWSEvents: 'events' };
+
+/** Form-encoded query protocol (IAM, STS, SNS): flat keys such as Tags.member.1.Key. */
+function formParams(body: string): Record<string, unknown> {
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+/**
+ * An HTTP proxy in front of the moto server that records every call passing through it: the SDK clients
+ * of the function under test are pointed at it with AWS_ENDPOINT_URL.
+ */
+export async function startRecordingProxy(upstream: string): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
+  const calls: RecordedCall[] = [];
+  const target = new URL(upstream);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const forward = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        (upstreamResponse) => {
+          const out: Buffer[] = [];
+          upstreamResponse.on('data', (c: Buffer) => out.push(c));
+          upstreamResponse.on('end', () => {
+            const responseBody = Buffer.concat(out);
+            const auth = String(req.headers.authorization ?? '');
+            const credential = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth);
+            const amzTarget = req.headers['x-amz-target'] as string | undefined;
+            const text = body.toString('utf8');
+            let service = credential?.[2] ?? 'unknown';
+            let action: string;
+            let params: Record<string, unknown>;
+            if (amzTarget) {
+              const [prefix, name] = amzTarget.split('.');
+              service = TARGET_PREFIXES[prefix!] ?? service;
+              action = `${service}:${name}`;
+              params = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+            } else {
+              params = formParams(text);
+              action = `${service}:${String(params.Action)}`;
+            }
+            calls.push({ accessKeyId: credential?.[1] ?? 'anonymous', service, action, params, response: responseBody.toString('utf8') });
+            res.writeHead(upstreamResponse.statusCode ?? 500, upstreamResponse.headers);
+            res.end(responseBody);
+          });
+        },
+      );
+      forward.on('error', (error) => {
+        res.writeHead(502);
+        res.end(String(error));
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { endpoint: `http://127.0.0.1:${port}`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
