@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -279,5 +279,34 @@ describe('partitions (defect 9)', () => {
     for (const partition of ['aws', 'aws-cn', 'aws-us-gov']) {
       expect(resolveString(security, (resolve(security, variables, { ...HOME, partition }) as Record<string, unknown>).PARTITION, HOME)).toBe(partition);
     }
+  });
+});
+
+describe('records written by others, through the deployed path', () => {
+  it('answers every corpus record the templates deliver, without a crash and without containing anyone who shows no agent signal', async () => {
+    const dir = join(ROOT, 'test/corpus/cloudtrail');
+    let delivered = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+      const record = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown> & { eventSource?: string; detail?: unknown };
+      if (record.detail || typeof record.eventSource !== 'string' || !/^\d{12}$/.test(String(record.recipientAccountId))) continue;
+      const event = {
+        version: '0',
+        id: `corpus-${file}`,
+        'detail-type': 'AWS API Call via CloudTrail',
+        source: `aws.${record.eventSource.replace('.amazonaws.com', '')}`,
+        account: String(record.recipientAccountId),
+        time: String(record.eventTime),
+        region: String(record.awsRegion),
+        resources: [],
+        detail: record,
+      } as unknown as EventBridgeEvent;
+      const delivery = await deliver(assembly, ORG, event);
+      if (!delivery.delivered) continue;
+      delivered++;
+      const result = await handler(event);
+      expect(['processed', 'rejected', 'duplicate'], file).toContain(result.status);
+      for (const finding of result.findings ?? []) expect(finding.outcome === 'contained' && finding.verdict === 'violation', file).toBe(false);
+    }
+    expect(delivered).toBeGreaterThanOrEqual(10);
   });
 });
