@@ -21,7 +21,6 @@ describe('a clone with nothing beside it', () => {
         const target = resolve(dirname(file), match[1]!);
         if (!target.startsWith(ROOT)) escapes.push(`${relative(ROOT, file)}: ${match[1]}`);
       }
-      if (/shared\/corpus/.test(text) && !file.endsWith('self-contained.test.ts')) escapes.push(`${relative(ROOT, file)}: shared/corpus`);
     }
     expect(escapes).toEqual([]);
   });
