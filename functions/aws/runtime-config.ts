@@ -15,8 +15,6 @@ const envSchema = z.object({
   RESPONDER_ROLE_NAME: z.string().min(1).default('AgentGuardrailResponder'),
   /** Role in the management account for scp-deny; without it scp-deny responses fail loudly. */
   SCP_ROLE_ARN: z.string().startsWith('arn:').optional(),
-  /** The organization the central bus admits; recorded with findings. */
-  ORGANIZATION_ID: z.string().regex(/^o-[a-z0-9]{10,32}$/).optional(),
   PARTITION: z.enum(['aws', 'aws-cn', 'aws-us-gov']).default('aws'),
   /** After a release, the same finding does not contain the principal again for this long. */
   RELEASE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),

@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { Rule, type IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
-import { applyRuleState, cloudTrailEventPattern } from './cloudtrail-rule.ts';
+import { cloudTrailRule } from './cloudtrail-rule.ts';
 import type { GuardrailFunction } from './guardrail-function.ts';
 
 export interface GuardRulesProps {
@@ -42,17 +42,14 @@ export class GuardRules extends Construct {
     // Asynchronous invocations (EventBridge → Lambda): retried twice by Lambda, then the DLQ.
     fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
     fn.addEnvironment('DEAD_LETTER_QUEUE', this.deadLetterQueue.queueName);
-    this.rules = props.patterns.map((p) => {
-      const rule = new Rule(this, `Rule-${p.name}`, {
+    this.rules = props.patterns.map((p) =>
+      cloudTrailRule(this, `Rule-${p.name}`, p, {
         eventBus: props.bus,
         ruleName: `AgentGuardrail-${p.name}`,
         description: `CloudTrail calls of ${p.name} that the policy watches`,
-        eventPattern: cloudTrailEventPattern(p),
-        targets: [new LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
-      });
-      applyRuleState(rule, p);
-      return rule;
-    });
+        target: new LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
+      }),
+    );
     // Lambda's own asynchronous failure destination is the same queue.
     const cfn = fn.node.defaultChild as import('aws-cdk-lib/aws-lambda').CfnFunction;
     cfn.deadLetterConfig = { targetArn: this.deadLetterQueue.queueArn };

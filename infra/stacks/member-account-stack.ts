@@ -1,13 +1,13 @@
 import { Aws, CfnCondition, Duration, Fn, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { ArnPrincipal, CfnRole, Effect, PolicyDocument, PolicyStatement, Role, CompositePrincipal, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
 import { RESPONDER_PERMISSION_GROUPS } from '../../functions/core/respond/required-permissions.ts';
-import { applyRuleState, cloudTrailEventPattern } from '../constructs/cloudtrail-rule.ts';
+import { cloudTrailRule } from '../constructs/cloudtrail-rule.ts';
 import { NAMES } from '../names.ts';
 
 export interface MemberAccountStackProps extends StackProps {
@@ -56,17 +56,14 @@ export class MemberAccountStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    this.rules = props.patterns.map((p) => {
-      const rule = new Rule(this, `Forward-${p.name}`, {
-        ruleName: `${NAMES.forwardRulePrefix}${p.name}`,
+    this.rules = props.patterns.map((p) =>
+      cloudTrailRule(this, `Forward-${p.name}`, p, {
         eventBus: defaultBus,
+        ruleName: `${NAMES.forwardRulePrefix}${p.name}`,
         description: `Forward ${p.name} CloudTrail calls to the agent-guardrail bus`,
-        eventPattern: cloudTrailEventPattern(p),
-        targets: [new EventBusTarget(centralBus, { role: this.forwarder, deadLetterQueue: this.deadLetterQueue })],
-      });
-      applyRuleState(rule, p);
-      return rule;
-    });
+        target: new EventBusTarget(centralBus, { role: this.forwarder, deadLetterQueue: this.deadLetterQueue }),
+      }),
+    );
     new Alarm(this, 'ForwardDeadLettersAlarm', {
       alarmName: 'AgentGuardrail-ForwardDeadLetters',
       alarmDescription: 'CloudTrail events this account could not forward to the agent-guardrail bus: redrive them',

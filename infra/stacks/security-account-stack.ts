@@ -53,7 +53,6 @@ export class SecurityAccountStack extends Stack {
     const environment = {
       STATE_TABLE: state.table.tableName,
       TOPIC_ARN: notifications.topic.topicArn,
-      ORGANIZATION_ID: config.organizationId,
       PARTITION: this.partition,
       RESPONDER_ROLE_NAME: NAMES.responderRole,
       SCP_ROLE_ARN: `arn:${this.partition}:iam::${config.managementAccount}:role/${NAMES.scpRole}`,

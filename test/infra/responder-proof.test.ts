@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { authorize } from '../helpers/simulate.ts';
+import { resolve, type Template as TwinTemplate } from '../twin/templates.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 
@@ -13,41 +14,17 @@ const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context
 const MEMBER = '111122223333';
 const RESPONDER = `arn:aws:sts::${MEMBER}:assumed-role/AgentGuardrailResponder/agent-guardrail`;
 
-/** Resolves the few intrinsics the responder policy uses, for a given member account. */
-function resolve(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(resolve);
-  if (value && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    if ('Ref' in object) return { 'AWS::Partition': 'aws', 'AWS::AccountId': MEMBER, 'AWS::Region': 'us-east-1' }[object.Ref as string];
-    if ('Fn::Join' in object) {
-      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-      return parts.map(resolve).join(separator);
-    }
-    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, resolve(v)]));
-  }
-  return value;
-}
-
 let policy: unknown;
 beforeAll(async () => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'agent-guardrail-proof-')), context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const { member } = await buildApp(app);
-  const role = Object.values(Template.fromStack(member).findResources('AWS::IAM::Role', { Properties: { RoleName: 'AgentGuardrailResponder' } }))[0]!;
-  policy = resolve((role.Properties as { Policies: { PolicyDocument: unknown }[] }).Policies[0]!.PolicyDocument);
+  const template = Template.fromStack(member).toJSON() as TwinTemplate;
+  const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::IAM::Role' && r.Properties?.RoleName === 'AgentGuardrailResponder')!;
+  policy = resolve(template, (role.Properties as { Policies: { PolicyDocument: unknown }[] }).Policies[0]!.PolicyDocument, { account: MEMBER, region: 'us-east-1', partition: 'aws' });
 }, 120_000);
 
 async function decide(action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<string> {
-  const result = await runSimulation(
-    {
-      request: { principal: RESPONDER, action, resource: { resource, accountId: MEMBER }, contextVariables: context },
-      identityPolicies: [{ name: 'Contain', policy }],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-    },
-    {},
-  );
-  if (result.resultType !== 'single') throw new Error(`unexpected simulation result ${JSON.stringify(result).slice(0, 300)}`);
-  return result.result.analysis.result;
+  return authorize({ principal: RESPONDER, action, resource, resourceAccount: MEMBER, identityPolicies: [{ name: 'Contain', policy }], context });
 }
 
 describe('the synthesized responder role, evaluated with iam-simulate', () => {

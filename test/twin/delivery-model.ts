@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
-import { authorize } from './authorize.ts';
+import { authorize } from '../helpers/simulate.ts';
 import { isCreated, resolve, resolveString, resourcesOfType, roleLogicalIdByName, rolePolicies, type CloudAssembly, type Placement, type Template } from './templates.ts';
 
 /**

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { useMoto, scenarioEvents } from '../integration/aws-fixture.ts';
-import { authorize } from './authorize.ts';
+import { authorize } from '../helpers/simulate.ts';
 import { deliver, emittedRegion, forwardDecision, memberTemplateAt, stateReceives, type EventBridgeEvent, type Organization } from './delivery-model.ts';
 import { loadCloudAssembly, resolve, resolveString, resourcesOfType, type CloudAssembly, type Placement } from './templates.ts';
 import { MAX_TEMPLATE_BODY_BYTES } from '../../infra/stacks/security-account-stack.ts';

@@ -30,9 +30,8 @@ export function loadCloudAssembly(dir: string): CloudAssembly {
     stacks.set(file.replace('.template.json', ''), JSON.parse(readFileSync(join(dir, file), 'utf8')) as Template);
   }
   const security = stacks.get('AgentGuardrail-Security')!;
-  const [id, stackSet] = Object.entries(security.Resources).find(([, r]) => r.Type === 'AWS::CloudFormation::StackSet')!;
+  const [, stackSet] = Object.entries(security.Resources).find(([, r]) => r.Type === 'AWS::CloudFormation::StackSet')!;
   const props = stackSet.Properties as { TemplateBody: string; StackInstancesGroup: { Regions: string[]; DeploymentTargets: { OrganizationalUnitIds: string[] } }[] };
-  void id;
   return {
     dir,
     stacks,

@@ -23,8 +23,6 @@ export interface EventRulePattern {
   readonly name: string;
   /** The state the rule needs to receive every event its pattern names. */
   readonly state: RuleState;
-  /** The pattern's read-only event names (why the state is what it is); empty for plain ENABLED. */
-  readonly readOnlyEventNames: readonly string[];
   readonly pattern: {
     readonly source: readonly [typeof AWS_SOURCE];
     readonly 'detail-type': readonly string[];
@@ -79,11 +77,10 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
     }
     chunks.push(chunk);
     chunks.forEach((eventName, i) => {
-      const readOnly = eventName.filter((n) => isReadOnlyManagementEvent(eventSource, n as string | { prefix: string })).map((n) => key(n as string | { prefix: string }));
+      const carriesReadOnly = eventName.some((n) => isReadOnlyManagementEvent(eventSource, n as string | { prefix: string }));
       patterns.push({
         name: chunks.length > 1 ? `${service}-${i + 1}` : service,
-        state: readOnly.length > 0 ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
-        readOnlyEventNames: readOnly,
+        state: carriesReadOnly ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
         pattern: build(eventName),
       });
     });
