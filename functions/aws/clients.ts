@@ -1,9 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { globalEndpointRegion, type Partition } from './global-endpoints.ts';
 
 /**
  * Throttling and transient errors are retried by the SDK's adaptive retry strategy (exponential backoff
@@ -11,24 +7,15 @@ import { globalEndpointRegion, type Partition } from './global-endpoints.ts';
  */
 export const RETRY = { retryMode: 'adaptive', maxAttempts: 6 } as const;
 
-let sts: STSClient | undefined;
 let documents: DynamoDBDocumentClient | undefined;
 
-/** One STS client per container, in the function's own account. */
-export function stsClient(): STSClient {
-  sts ??= new STSClient({ ...RETRY });
-  return sts;
-}
-
-/** One DynamoDB document client per container. */
+/**
+ * One DynamoDB document client per container: the only client every event needs, so the only one loaded
+ * at init. IAM, STS, SNS and Organizations are imported on first use (see iam-client.ts).
+ */
 export function documentClient(): DynamoDBDocumentClient {
   documents ??= DynamoDBDocumentClient.from(new DynamoDBClient({ ...RETRY }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return documents;
-}
-
-/** IAM is global: one client per set of responder credentials, at the partition's IAM endpoint. */
-export function iamClient(credentials: AwsCredentialIdentity, partition: Partition = 'aws'): IAMClient {
-  return new IAMClient({ ...RETRY, region: globalEndpointRegion('iam', partition), credentials });
 }

@@ -1,11 +1,12 @@
 import type { CompiledPolicy } from '../core/policy/compile-policy.ts';
 import { catalogueFromMap } from '../core/policy/action-catalogue.ts';
 import { compilePolicy } from '../core/policy/compile-policy.ts';
-import { policySchema, type Policy } from '../core/policy/schema.ts';
+import type { Policy } from '../core/policy/schema.ts';
 
 /**
- * The policy as deployed: validated at synth and embedded into the function bundle (esbuild `define`),
- * with the IAM actions of the services it names, so Lambda needs neither the file nor the catalogue.
+ * The policy as deployed: validated at synth (defaults filled in) and embedded into the function bundle
+ * (esbuild `define`) with the IAM actions its rules expand to, so Lambda needs neither the file, nor the
+ * catalogue, nor the schema (zod) behind them.
  */
 export interface PolicyBundle {
   readonly policy: Policy;
@@ -15,7 +16,7 @@ export interface PolicyBundle {
 declare const __AGENT_GUARDRAIL_POLICY__: string | undefined;
 
 export function compilePolicyBundle(bundle: PolicyBundle): CompiledPolicy {
-  const result = compilePolicy(policySchema.parse(bundle.policy), catalogueFromMap(new Map(Object.entries(bundle.actions))));
+  const result = compilePolicy(bundle.policy, catalogueFromMap(new Map(Object.entries(bundle.actions))));
   if (!result.ok) throw new Error(`embedded policy does not compile: ${result.problems.map((p) => p.message).join('; ')}`);
   return result.policy;
 }

@@ -1,7 +1,8 @@
 import type { ActionCatalogue } from './action-catalogue.ts';
 import { durationMs } from './duration.ts';
 import { expandActionPattern } from './expand-action-pattern.ts';
-import { TAMPER_RULE_ID, type Policy, type ResponseName } from './schema.ts';
+import { TAMPER_RULE_ID, type ResponseName } from './constants.ts';
+import type { Policy } from './schema.ts';
 import { wildcardToRegExp } from './wildcard.ts';
 
 export interface CompiledRule {

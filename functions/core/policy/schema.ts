@@ -1,11 +1,8 @@
 import * as z from 'zod';
 
-/** Response names as written in guardrail.yaml; each is also a planner key (see respond/). */
-export const RESPONSE_NAMES = ['revoke-sessions', 'deny-action', 'quarantine-role', 'scp-deny', 'notify'] as const;
-export type ResponseName = (typeof RESPONSE_NAMES)[number];
+import { RESPONSE_NAMES, TAMPER_RULE_ID } from './constants.ts';
 
-/** Id of the built-in rule that guards the guardrail's own policies, tags and quarantined roles. */
-export const TAMPER_RULE_ID = 'guardrail-tamper';
+export { RESPONSE_NAMES, TAMPER_RULE_ID, type ResponseName } from './constants.ts';
 
 const durationSchema = z
   .string()

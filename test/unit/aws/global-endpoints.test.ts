@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { globalEndpointRegion } from '../../../functions/aws/global-endpoints.ts';
-import { iamClient } from '../../../functions/aws/clients.ts';
+import { iamClient } from '../../../functions/aws/iam-client.ts';
 
 describe('global endpoints per partition', () => {
   it('calls IAM and Organizations in the region that hosts the partition\'s global endpoint', async () => {
