@@ -1,8 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
-import type { AgentSession, Exemption, GuardrailState, PendingEvent, SessionKeys } from '../core/state/guardrail-state.ts';
-import type { Ledger, LedgerEntry } from '../core/state/ledger.ts';
+import type { PolicyDocument } from '../core/respond/policy-document.ts';
+import type { AgentSession, Exemption, GuardrailState, PendingEvent, Prefetched, PrefetchKeys, SessionKeys } from '../core/state/guardrail-state.ts';
+import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
 
 /**
  * Detection state and the ledger in one DynamoDB table (`pk`, `sk`, TTL attribute `expiresAt` in epoch
@@ -10,9 +21,26 @@ import type { Ledger, LedgerEntry } from '../core/state/ledger.ts';
  */
 const ONE = '_';
 const EVENT_CLAIM_DAYS = 7;
+// A strike window holds at most this many events (one item stays far below DynamoDB's 400 KB); past it
+// the count is reported as the cap, the highest escalation threshold the schema allows (escalate.after).
+export const STRIKE_CAP = 1000;
+// Stale strikes are pruned once this many have accumulated (one extra write, rarely).
+const STRIKE_PRUNE_AT = 20;
+// A guardrail document is kept as attribute `doc:<policy name>` of the identity's DOCS item.
+const DOC_PREFIX = 'doc:';
 
 const ttl = (ms: number) => Math.ceil(ms / 1000);
 const pad = (ms: number) => String(ms).padStart(15, '0');
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
+
+function documentsOf(item: Record<string, unknown> | undefined): Map<string, PolicyDocument> {
+  const documents = new Map<string, PolicyDocument>();
+  for (const [name, value] of Object.entries(item ?? {})) {
+    if (name.startsWith(DOC_PREFIX) && typeof value === 'string') documents.set(name.slice(DOC_PREFIX.length), JSON.parse(value) as PolicyDocument);
+  }
+  return documents;
+}
 
 export class DynamoDbState implements GuardrailState, Ledger {
   constructor(
@@ -99,19 +127,85 @@ export class DynamoDbState implements GuardrailState, Ledger {
     await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: `EXEMPT#${principalArn}`, sk: ONE, until, reason, expiresAt: ttl(until) } }));
   }
 
-  async countStrike(subject: string, at: number, windowMs: number): Promise<number> {
-    const pk = `STRIKE#${subject}`;
-    await this.client.send(new PutCommand({ TableName: this.table, Item: { pk, sk: `${pad(at)}#${Math.random().toString(36).slice(2, 10)}`, expiresAt: ttl(at + windowMs) } }));
-    const response = await this.client.send(
-      new QueryCommand({
+  async countStrike(subject: string, eventID: string, at: number, windowMs: number): Promise<number> {
+    // One UpdateItem adds the event to the subject's window (a string set: adding it again changes nothing,
+    // so a redelivery counts no second strike) and returns the window; the count is read from it.
+    const Key = { pk: `STRIKE#${subject}`, sk: ONE };
+    const entry = `${pad(at)}#${eventID}`;
+    let strikes: Set<string>;
+    try {
+      const response = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression: 'ADD strikes :entry SET expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(strikes) OR size(strikes) < :cap OR contains(strikes, :one)',
+          ExpressionAttributeValues: { ':entry': new Set([entry]), ':one': entry, ':cap': STRIKE_CAP, ':ttl': ttl(at + windowMs) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      strikes = (response.Attributes?.strikes as Set<string> | undefined) ?? new Set([entry]);
+    } catch (error) {
+      if (isConditionFailure(error)) return STRIKE_CAP;
+      throw error;
+    }
+    const from = pad(at - windowMs + 1);
+    const until = `${pad(at)}#~`;
+    const stale = [...strikes].filter((s) => s < from);
+    if (stale.length >= STRIKE_PRUNE_AT) {
+      await this.client.send(new UpdateCommand({ TableName: this.table, Key, UpdateExpression: 'DELETE strikes :stale', ExpressionAttributeValues: { ':stale': new Set(stale) } }));
+    }
+    return [...strikes].filter((s) => s >= from && s <= until).length;
+  }
+
+  async writtenDocuments(identityKey: string): Promise<ReadonlyMap<string, PolicyDocument>> {
+    return documentsOf(await this.getItem(`DOCS#${identityKey}`));
+  }
+
+  async recordWritten(identityKey: string, policyName: string, document: PolicyDocument | null): Promise<void> {
+    const Key = { pk: `DOCS#${identityKey}`, sk: ONE };
+    await this.client.send(
+      new UpdateCommand({
         TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': pk, ':from': pad(at - windowMs + 1), ':to': `${pad(at)}#~` },
-        Select: 'COUNT',
-        ConsistentRead: true,
+        Key,
+        UpdateExpression: document ? 'SET #doc = :doc' : 'REMOVE #doc',
+        ExpressionAttributeNames: { '#doc': `${DOC_PREFIX}${policyName}` },
+        ExpressionAttributeValues: document ? { ':doc': JSON.stringify(document) } : undefined,
       }),
     );
-    return response.Count ?? 1;
+  }
+
+  async prefetch(keys: PrefetchKeys, at: number): Promise<Prefetched> {
+    const wanted = new Map<string, string>();
+    for (const key of keys.sessionKeys) wanted.set(`SESSION#${key}`, `session:${key}`);
+    if (keys.roleTagKey) wanted.set(`ROLETAGS#${keys.roleTagKey}`, 'roleTags');
+    if (keys.quarantineArn) wanted.set(`QUARANTINE#${keys.quarantineArn}`, 'quarantine');
+    if (keys.exemptionArn) wanted.set(`EXEMPT#${keys.exemptionArn}`, 'exemption');
+    if (keys.identityKey) wanted.set(`DOCS#${keys.identityKey}`, 'documents');
+    const items = new Map<string, Record<string, unknown>>();
+    // One strongly consistent BatchGetItem (at most 100 keys); keys DynamoDB leaves unprocessed are asked again.
+    let request: Record<string, unknown>[] = [...wanted.keys()].map((pk) => ({ pk, sk: ONE }));
+    for (let attempt = 0; request.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
+      if (attempt > 8) throw new Error(`BatchGetItem left ${request.length} keys unprocessed`);
+      const response = await this.client.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: request, ConsistentRead: true } } }));
+      for (const item of response.Responses?.[this.table] ?? []) items.set(item.pk as string, item);
+      request = (response.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+    }
+    const sessions = new Map<string, AgentSession>();
+    for (const key of keys.sessionKeys) {
+      const session = items.get(`SESSION#${key}`)?.session as AgentSession | undefined;
+      if (session && session.expiresAt >= at) sessions.set(key, session);
+    }
+    const tags = keys.roleTagKey ? items.get(`ROLETAGS#${keys.roleTagKey}`) : undefined;
+    const exempt = keys.exemptionArn ? items.get(`EXEMPT#${keys.exemptionArn}`) : undefined;
+    return {
+      sessions,
+      roleTags: tags ? new Map(Object.entries(tags.tags as Record<string, string>)) : null,
+      quarantined: keys.quarantineArn ? items.has(`QUARANTINE#${keys.quarantineArn}`) : false,
+      exemption: exempt && (exempt.until as number) > at ? { principalArn: keys.exemptionArn!, until: exempt.until as number, reason: exempt.reason as string } : null,
+      documents: keys.identityKey ? documentsOf(items.get(`DOCS#${keys.identityKey}`)) : null,
+    };
   }
 
   async isQuarantined(roleArn: string): Promise<boolean> {
@@ -124,31 +218,52 @@ export class DynamoDbState implements GuardrailState, Ledger {
     else await this.client.send(new DeleteCommand({ TableName: this.table, Key }));
   }
 
-  async claimEvent(eventID: string, at: number): Promise<boolean> {
+  async claimEvent(eventID: string, now: number, leaseUntil: number): Promise<EventClaim> {
+    const Key = { pk: `EVENT#${eventID}`, sk: ONE };
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `EVENT#${eventID}`, sk: ONE, expiresAt: ttl(at + EVENT_CLAIM_DAYS * 86_400_000) },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { ...Key, status: 'in-progress', leaseUntil, expiresAt: ttl(now + EVENT_CLAIM_DAYS * 86_400_000) },
+          // Free when never claimed, or when the holder's lease ran out before it completed.
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': now },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return 'claimed';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      const held = (error as { Item?: Record<string, { S?: string }> }).Item ?? (await this.client.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }))).Item;
+      const status = typeof held?.status === 'string' ? held.status : (held?.status as { S?: string } | undefined)?.S;
+      return status === 'completed' ? 'completed' : 'in-progress';
     }
+  }
+
+  async completeEvent(eventID: string, now: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `EVENT#${eventID}`, sk: ONE },
+        UpdateExpression: 'SET #status = :completed, expiresAt = :ttl REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':completed': 'completed', ':ttl': ttl(now + EVENT_CLAIM_DAYS * 86_400_000) },
+      }),
+    );
   }
 
   async releaseEvent(eventID: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk: `EVENT#${eventID}`, sk: ONE } }));
   }
 
+  private ledgerItem(entry: LedgerEntry): Record<string, unknown> {
+    // Sorted by the time of the fact, then by the order of writing (intent before result).
+    return { pk: `LEDGER#${entry.principalArn}`, sk: `${pad(entry.at)}#${process.hrtime.bigint().toString().padStart(24, '0')}#${entry.id}`, entry: JSON.stringify(entry) };
+  }
+
   async write(entry: LedgerEntry): Promise<void> {
-    await this.client.send(
-      // Sorted by the time of the fact, then by the order of writing (intent before result).
-      new PutCommand({ TableName: this.table, Item: { pk: `LEDGER#${entry.principalArn}`, sk: `${pad(entry.at)}#${process.hrtime.bigint().toString().padStart(24, '0')}#${entry.id}`, entry: JSON.stringify(entry) } }),
-    );
+    await this.client.send(new PutCommand({ TableName: this.table, Item: this.ledgerItem(entry) }));
   }
 
   async entriesFor(principalArn: string): Promise<LedgerEntry[]> {
@@ -164,23 +279,41 @@ export class DynamoDbState implements GuardrailState, Ledger {
     return entries;
   }
 
-  async claimResponse(principalArn: string, responseKey: string, at: number, ttlMs: number): Promise<boolean> {
+  async claimResponse(claim: ResponseClaim, intent: LedgerEntry): Promise<boolean> {
     try {
+      // The claim and the ledger's intent entry in one transaction: both or neither, one round trip.
       await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { pk: `RESPONSE#${principalArn}`, sk: responseKey, until: at + ttlMs, expiresAt: ttl(at + ttlMs) },
-          // Free when never claimed, or when the last claim has lapsed (TTL deletion is not immediate).
-          ConditionExpression: 'attribute_not_exists(pk) OR #until <= :at',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':at': at },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { pk: `RESPONSE#${claim.principalArn}`, sk: claim.responseKey, until: claim.leaseUntil, expiresAt: ttl(claim.leaseUntil) },
+                // Free when never claimed, or when the last claim has lapsed (TTL deletion is not immediate).
+                ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
+                ExpressionAttributeNames: { '#until': 'until' },
+                ExpressionAttributeValues: { ':now': claim.now },
+              },
+            },
+            { Put: { TableName: this.table, Item: this.ledgerItem(intent) } },
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      // A failed condition cancels the transaction; its reasons name ConditionalCheckFailed.
+      // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      const conditionFailed = reasons ? reasons.some((r) => r.Code === 'ConditionalCheckFailed') : /ConditionalCheckFailed/.test((error as Error).message);
+      if ((error as Error).name === 'TransactionCanceledException' && conditionFailed) return false;
       throw error;
     }
+  }
+
+  async confirmResponse(principalArn: string, responseKey: string, until: number): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `RESPONSE#${principalArn}`, sk: responseKey, until, expiresAt: ttl(until) } }),
+    );
   }
 
   async releaseResponse(principalArn: string, responseKey?: string): Promise<void> {

@@ -15,9 +15,7 @@ import {
   ListAttachedRolePoliciesCommand,
   ListAttachedUserPoliciesCommand,
   ListPolicyVersionsCommand,
-  ListRolePoliciesCommand,
   ListRoleTagsCommand,
-  ListUserPoliciesCommand,
   NoSuchEntityException,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
@@ -54,24 +52,6 @@ export function createIamPort(iam: IAMClient, account: string, partition = 'aws'
           : iam.send(new GetUserPolicyCommand({ UserName: identity.name, PolicyName: policyName })),
       );
       return parseDocument(response?.PolicyDocument);
-    },
-    async inlinePolicySizes(identity) {
-      const names: string[] = [];
-      let marker: string | undefined;
-      do {
-        const page =
-          identity.target === 'role'
-            ? await iam.send(new ListRolePoliciesCommand({ RoleName: identity.name, Marker: marker }))
-            : await iam.send(new ListUserPoliciesCommand({ UserName: identity.name, Marker: marker }));
-        names.push(...(page.PolicyNames ?? []));
-        marker = page.IsTruncated ? page.Marker : undefined;
-      } while (marker);
-      const sizes = new Map<string, number>();
-      for (const name of names) {
-        const document = await this.getInlinePolicy(identity, name);
-        sizes.set(name, document ? JSON.stringify(document).length : 0);
-      }
-      return sizes;
     },
     async putInlinePolicy(identity, policyName, document) {
       const PolicyDocument = JSON.stringify(document);

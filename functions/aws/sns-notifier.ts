@@ -1,9 +1,9 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { RETRY } from './clients.ts';
 
-export interface Notifier {
-  notify(subject: string, message: Record<string, unknown>): Promise<void>;
-}
+import type { NotifierPort } from '../core/pipeline/ports.ts';
+
+export type Notifier = NotifierPort;
 
 let client: SNSClient | undefined;
 

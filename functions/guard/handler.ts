@@ -9,7 +9,7 @@ import { readRuntimeConfig } from '../aws/runtime-config.ts';
 import { createSnsNotifier } from '../aws/sns-notifier.ts';
 import { safeForLog } from '../core/safe-text.ts';
 import { withRoleTagsOnMiss } from '../core/state/role-tags-on-miss.ts';
-import { guardEvent, type GuardResult } from './guard-event.ts';
+import { processEvent, type GuardResult } from '../core/pipeline/process-event.ts';
 
 // Built once per container: configuration, policy, clients, state.
 const config = readRuntimeConfig();
@@ -30,16 +30,21 @@ const deps = {
   notifier: createSnsNotifier(config.TOPIC_ARN),
   logger,
   newId: randomUUID,
+  now: Date.now,
   metrics: {
     count: (name: string) => metrics.addMetric(name, MetricUnit.Count, 1),
     timeToContain: (ms: number) => metrics.addMetric('TimeToContain', MetricUnit.Milliseconds, ms),
   },
 };
 
-/** EventBridge → guard: thin; the work is in guardEvent. */
-export async function handler(event: unknown): Promise<GuardResult> {
+// Without a Lambda context (local runs), an invocation gets the function's configured timeout.
+const DEFAULT_REMAINING_MS = 60_000;
+
+/** EventBridge → guard: wiring only; the pipeline is core/pipeline/process-event.ts. */
+export async function handler(event: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<GuardResult> {
+  const deadline = Date.now() + (context?.getRemainingTimeInMillis?.() ?? DEFAULT_REMAINING_MS);
   try {
-    return await guardEvent(event, deps);
+    return await processEvent(event, deps, { deadline });
   } finally {
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }

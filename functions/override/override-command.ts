@@ -5,9 +5,13 @@ import { principalFromArn, type Principal } from '../core/detect/principal.ts';
 import { protectionReason } from '../core/detect/protection.ts';
 import type { CompiledPolicy } from '../core/policy/compile-policy.ts';
 import { applyResponse, revertChanges, type AppliedChange, type ApplyPorts } from '../core/respond/apply-response.ts';
+import { knownDocuments } from '../core/pipeline/contain.ts';
 import { RESPONSE_BUILDERS } from '../core/respond/builders/index.ts';
-import { activeContainments, type Ledger, type LedgerEntry, type LedgerOutcome } from '../core/state/ledger.ts';
-import type { Notifier } from '../aws/sns-notifier.ts';
+import { activeContainments, type LedgerEntry, type LedgerOutcome } from '../core/state/ledger.ts';
+import type { GuardState } from '../core/state/degradable-state.ts';
+import { notifyOutcome } from '../core/pipeline/notify.ts';
+import { rememberDocuments } from '../core/pipeline/record.ts';
+import type { NotifierPort } from '../core/pipeline/ports.ts';
 import { overridePayloadSchema, type OverridePayload } from './override-payload.ts';
 
 export class OverrideError extends GuardrailError {
@@ -19,9 +23,10 @@ export class OverrideError extends GuardrailError {
 
 export interface OverrideDependencies {
   readonly policy: CompiledPolicy;
-  readonly ledger: Ledger;
+  /** The ledger, and the guardrail's last-written documents (release restores them). */
+  readonly ledger: GuardState;
   readonly ports: ApplyPorts;
-  readonly notifier: Notifier;
+  readonly notifier: NotifierPort;
   readonly logger: Logger;
   readonly now: () => number;
   readonly newId: () => string;
@@ -77,11 +82,7 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
       id: ledgerId, principalArn, account: principal.account, at: now, source: 'override', eventID: null, rule: null,
       response: payload.command, outcome, reason: payload.reason, changes, operator: payload.operator, ticket: payload.ticket,
     });
-    try {
-      await deps.notifier.notify(`agent-guardrail override ${payload.command}: ${principalArn}`, { command: payload.command, principal: principalArn, reason: payload.reason, ticket: payload.ticket, operator: payload.operator, outcome });
-    } catch (error) {
-      deps.logger.error('notification failed', safeForLog({ ledgerId, error: (error as Error).message }));
-    }
+    await notifyOutcome(deps.notifier, deps.logger, `agent-guardrail override ${payload.command}: ${principalArn}`, { command: payload.command, principal: principalArn, reason: payload.reason, ticket: payload.ticket, operator: payload.operator, outcome, ledgerId });
   };
 
   switch (payload.command) {
@@ -99,6 +100,7 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
       if (active.length === 0) throw new OverrideError('NothingToRelease', `no containment in force for ${principalArn}`);
       const changes = active.flatMap((e) => e.changes);
       await revertChanges(changes, deps.ports);
+      await rememberDocuments(deps.ledger, changes, true);
       await deps.ledger.releaseResponse(principalArn);
       if (principal.kind === 'role-session') await deps.ledger.markQuarantined(principalArn, false);
       if (deps.releaseGraceMs > 0) await deps.ledger.addExemption(principalArn, now + deps.releaseGraceMs, `grace after release: ${payload.reason}`);
@@ -116,7 +118,8 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
         rule: { ...deps.policy.tamperRule, id: `override-${payload.command}`, response },
       });
       if (writes.cannotContain) throw new OverrideError('UnknownPrincipal', writes.cannotContain);
-      const changes = await applyResponse(writes, deps.ports);
+      const changes = await applyResponse(writes, deps.ports, await knownDocuments(writes, deps.ledger));
+      await rememberDocuments(deps.ledger, changes);
       if (response === 'quarantine-role' && principal.kind === 'role-session') await deps.ledger.markQuarantined(principalArn, true);
       await record('contained', changes);
       return { ok: true, command: payload.command, changes, ledgerId };

@@ -8,7 +8,8 @@ import { unwrapInput } from '../../functions/core/cloudtrail/unwrap-input.ts';
 import { validateRecord } from '../../functions/core/cloudtrail/validate-record.ts';
 import { invalidFinding } from '../../functions/core/detect/detector.ts';
 import { InMemoryState } from '../../functions/core/state/in-memory-state.ts';
-import { guardEvent, type GuardDependencies } from '../../functions/guard/guard-event.ts';
+import { processEvent } from '../../functions/core/pipeline/process-event.ts';
+import type { PipelineDependencies } from '../../functions/core/pipeline/ports.ts';
 
 /**
  * Hostile and malformed EventBridge events through the guard and through replay's reader. Each case takes
@@ -70,7 +71,7 @@ async function setup() {
   const logger = new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' });
   const logged: unknown[] = [];
   for (const level of ['warn', 'info', 'error'] as const) vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => void logged.push(args));
-  const deps: GuardDependencies = {
+  const deps: PipelineDependencies = {
     policy,
     state,
     ports: {
@@ -80,6 +81,7 @@ async function setup() {
     notifier: { notify: async () => void portCalls('notify') },
     logger,
     newId: () => 'id',
+    now: Date.now,
   };
   return { deps, state, portCalls, logged };
 }
@@ -93,7 +95,7 @@ describe(`hostile events (${RUNS} cases)`, () => {
         for (const n of noises) n(event);
         mutation(event);
         logged.length = 0;
-        const result = await guardEvent(event, deps);
+        const result = await processEvent(event, deps, { deadline: Date.now() + 60_000 });
         expect(result.status).toBe('rejected');
         expect(logged).toHaveLength(1);
         expect(JSON.stringify(logged)).not.toMatch(UNSAFE);

@@ -27,13 +27,15 @@ export class FakeIam implements IamPort {
     }
     return this.inline.get(this.key(identity))?.get(name) ?? null;
   }
-  async inlinePolicySizes(identity: IdentityRef) {
-    return new Map([...(this.inline.get(this.key(identity)) ?? new Map()).entries()].map(([n, d]) => [n, JSON.stringify(d).length]));
-  }
   async putInlinePolicy(identity: IdentityRef, name: string, document: PolicyDocument) {
     this.check();
-    this.writes++;
     const map = this.inline.get(this.key(identity)) ?? new Map();
+    // IAM's aggregate inline quota (whitespace not counted), refused with LimitExceeded as IAM does.
+    let total = JSON.stringify(document).length;
+    for (const [other, doc] of map) if (other !== name) total += JSON.stringify(doc).length;
+    const limit = identity.target === 'role' ? 10_240 : 2_048;
+    if (total > limit) throw Object.assign(new Error(`Maximum policy size of ${limit} bytes exceeded for ${identity.target} ${identity.name}`), { name: 'LimitExceededException' });
+    this.writes++;
     map.set(name, document);
     this.inline.set(this.key(identity), map);
   }

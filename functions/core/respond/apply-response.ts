@@ -28,26 +28,52 @@ function same(a: PolicyDocument | null, b: PolicyDocument): boolean {
   return a !== null && JSON.stringify(a) === JSON.stringify(b);
 }
 
-async function writeInline(iam: IamPort, write: PlannedWrite, identity: IdentityRef): Promise<AppliedChange> {
-  const previous = await iam.getInlinePolicy(identity, write.policyName);
+/**
+ * What the guardrail last wrote to a policy of an identity, from the state table: a document, null (none),
+ * or undefined when unknown (IAM is read instead).
+ */
+export type KnownDocuments = (account: string, identity: IdentityRef, policyName: string) => PolicyDocument | null | undefined;
+const UNKNOWN: KnownDocuments = () => undefined;
+
+/** IAM refuses an inline policy past the identity's aggregate quota with LimitExceeded (HTTP 409). */
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html (Errors)
+function isLimitExceeded(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'LimitExceeded' || name === 'LimitExceededException';
+}
+
+/** An inline write done, with the read-back still to do. */
+interface InlineWrite {
+  readonly iam: IamPort;
+  readonly change: AppliedChange;
+}
+
+async function writeInline(iam: IamPort, write: PlannedWrite, identity: IdentityRef, known: PolicyDocument | null | undefined): Promise<InlineWrite | AppliedChange> {
+  // The guardrail's own last document comes from state; IAM is read only when state cannot say.
+  const fromState = known !== undefined;
+  const previous = fromState ? known : await iam.getInlinePolicy(identity, write.policyName);
   const merged = mergeDocuments(previous, write.document);
   const base = { account: write.account, identity, policyName: write.policyName, previous };
-  if (same(previous, merged)) return { kind: 'inline-policy', ...base, document: merged, changed: false };
-
-  // Inline policies of a role share 10,240 characters (2,048 for a user); past that, a managed policy.
-  const limit = identity.target === 'role' ? QUOTAS.roleInlineChars : QUOTAS.userInlineChars;
-  const sizes = await iam.inlinePolicySizes(identity);
-  let others = 0;
-  for (const [name, size] of sizes) if (name !== write.policyName) others += size;
-  if (others + policySize(merged) <= limit) {
+  // What IAM itself shows in place needs no write. What state says is in place is written anyway: the
+  // response claim was won, and without reading IAM only a write makes sure.
+  if (!fromState && same(previous, merged)) return { kind: 'inline-policy', ...base, document: merged, changed: false };
+  try {
     await iam.putInlinePolicy(identity, write.policyName, merged);
-    // IAM is eventually consistent: read back and write once more if the document did not stick.
-    if (!same(await iam.getInlinePolicy(identity, write.policyName), merged)) {
-      await iam.putInlinePolicy(identity, write.policyName, merged);
-    }
-    return { kind: 'inline-policy', ...base, document: merged, changed: true };
+  } catch (error) {
+    // Past the inline quota (10,240 characters for a role, 2,048 for a user, all inline policies together):
+    // the same document as a customer-managed policy instead.
+    if (!isLimitExceeded(error)) throw error;
+    return writeManaged(iam, write, identity, merged);
   }
-  return writeManaged(iam, write, identity, merged);
+  return { iam, change: { kind: 'inline-policy', ...base, document: merged, changed: !same(previous, merged) } };
+}
+
+async function verifyInline({ iam, change }: InlineWrite): Promise<void> {
+  if (change.kind !== 'inline-policy') return;
+  // IAM is eventually consistent: read back and write once more if the document did not stick.
+  if (!same(await iam.getInlinePolicy(change.identity, change.policyName), change.document)) {
+    await iam.putInlinePolicy(change.identity, change.policyName, change.document);
+  }
 }
 
 async function writeManaged(iam: IamPort, write: PlannedWrite, identity: IdentityRef, inlineMerged: PolicyDocument): Promise<AppliedChange> {
@@ -64,14 +90,35 @@ async function writeManaged(iam: IamPort, write: PlannedWrite, identity: Identit
   return { kind: 'managed-policy', account: write.account, identity, policyName: write.policyName, policyArn, previous, document: merged, changed: true };
 }
 
+async function tagRole(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange | null> {
+  const roleWrite = response.writes.find((w) => w.target === 'role');
+  if (!roleWrite || Object.keys(response.roleTags).length === 0) return null;
+  const iam = await ports.iamFor(roleWrite.account);
+  const current = await iam.getRoleTags(roleWrite.name);
+  const previous = Object.fromEntries(Object.keys(response.roleTags).map((key) => [key, current[key] ?? null]));
+  await iam.tagRole(roleWrite.name, response.roleTags);
+  return { kind: 'role-tags', account: roleWrite.account, roleName: roleWrite.name, previous, tags: response.roleTags };
+}
+
+async function deactivateKey(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange | null> {
+  const userWrite = response.writes.find((w) => w.target === 'user');
+  if (!userWrite || !response.deactivateAccessKey) return null;
+  const iam = await ports.iamFor(userWrite.account);
+  await iam.setAccessKeyStatus(userWrite.name, response.deactivateAccessKey, 'Inactive');
+  return { kind: 'access-key', account: userWrite.account, userName: userWrite.name, accessKeyId: response.deactivateAccessKey, previous: 'Active' };
+}
+
 /**
- * Applies a planned response: each document merged with what is already in place, inside IAM's quotas,
- * verified after writing. Returns what each write replaced. Throws ContainmentError (or the AWS error)
- * when a write fails; changes applied before the failure are on the error's `applied`.
+ * Applies a planned response: each document merged with what the guardrail last wrote there (`known`, from
+ * state; IAM is read only when unknown) and written first, with no IAM read before it; past IAM's inline
+ * quota, a managed policy. Then, in parallel, the read-back of each write, the role's tags and the access
+ * key. Returns what each write replaced. Throws ContainmentError (or the AWS error) when a write fails;
+ * changes applied before the failure are on the error's `applied`.
  */
-export async function applyResponse(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange[]> {
+export async function applyResponse(response: ResponseWrites, ports: ApplyPorts, known: KnownDocuments = UNKNOWN): Promise<AppliedChange[]> {
   const applied: AppliedChange[] = [];
   try {
+    const written: InlineWrite[] = [];
     for (const write of response.writes) {
       if (write.policyType === 'scp') {
         const scp = await ports.scp();
@@ -85,22 +132,15 @@ export async function applyResponse(response: ResponseWrites, ports: ApplyPorts)
         continue;
       }
       const iam = await ports.iamFor(write.account);
-      applied.push(await writeInline(iam, write, { target: write.target as IdentityRef['target'], name: write.name }));
+      const identity: IdentityRef = { target: write.target as IdentityRef['target'], name: write.name };
+      const result = await writeInline(iam, write, identity, known(write.account, identity, write.policyName));
+      if ('iam' in result) written.push(result);
+      applied.push('iam' in result ? result.change : result);
     }
-    const roleWrite = response.writes.find((w) => w.target === 'role');
-    if (roleWrite && Object.keys(response.roleTags).length > 0) {
-      const iam = await ports.iamFor(roleWrite.account);
-      const current = await iam.getRoleTags(roleWrite.name);
-      const previous = Object.fromEntries(Object.keys(response.roleTags).map((key) => [key, current[key] ?? null]));
-      await iam.tagRole(roleWrite.name, response.roleTags);
-      applied.push({ kind: 'role-tags', account: roleWrite.account, roleName: roleWrite.name, previous, tags: response.roleTags });
-    }
-    const userWrite = response.writes.find((w) => w.target === 'user');
-    if (userWrite && response.deactivateAccessKey) {
-      const iam = await ports.iamFor(userWrite.account);
-      await iam.setAccessKeyStatus(userWrite.name, response.deactivateAccessKey, 'Inactive');
-      applied.push({ kind: 'access-key', account: userWrite.account, userName: userWrite.name, accessKeyId: response.deactivateAccessKey, previous: 'Active' });
-    }
+    const settled = await Promise.allSettled([...written.map(verifyInline), tagRole(response, ports), deactivateKey(response, ports)]);
+    for (const result of settled) if (result.status === 'fulfilled' && result.value) applied.push(result.value);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (error) {
     throw Object.assign(error instanceof ContainmentError ? error : new ContainmentError(`containment failed: ${(error as Error).message}`, { cause: error }), { applied });
   }

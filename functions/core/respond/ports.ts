@@ -9,8 +9,6 @@ export interface IdentityRef {
 /** The IAM calls containment needs, in the principal's account (through the responder role). */
 export interface IamPort {
   getInlinePolicy(identity: IdentityRef, policyName: string): Promise<PolicyDocument | null>;
-  /** Sizes (as IAM counts them) of every inline policy on the identity. */
-  inlinePolicySizes(identity: IdentityRef): Promise<ReadonlyMap<string, number>>;
   putInlinePolicy(identity: IdentityRef, policyName: string, document: PolicyDocument): Promise<void>;
   deleteInlinePolicy(identity: IdentityRef, policyName: string): Promise<void>;
   getManagedPolicy(policyName: string): Promise<PolicyDocument | null>;

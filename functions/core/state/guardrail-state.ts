@@ -1,5 +1,6 @@
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { SignalName } from '../detect/signals/signal.ts';
+import type { PolicyDocument } from '../respond/policy-document.ts';
 
 /** An agent session recorded from its AssumeRole event. */
 export interface AgentSession {
@@ -41,9 +42,39 @@ export interface GuardrailState {
   roleTags(roleKey: string): Promise<ReadonlyMap<string, string> | null>;
   updateRoleTags(roleKey: string, set: ReadonlyMap<string, string>, remove: readonly string[]): Promise<void>;
   exemptionFor(principalArn: string, at: number): Promise<Exemption | null>;
-  /** Records a strike and returns how many fall within the window ending at `at`. */
-  countStrike(subject: string, at: number, windowMs: number): Promise<number>;
+  /**
+   * Records the event's strike and returns how many fall within the window ending at `at`. Idempotent: the
+   * same event counted again (a redelivery) adds nothing.
+   */
+  countStrike(subject: string, eventID: string, at: number, windowMs: number): Promise<number>;
   isQuarantined(roleArn: string): Promise<boolean>;
+  /**
+   * The guardrail's own policy documents on one identity (`account/target/name`) as it last wrote them, by
+   * policy name, so a containment merges without reading IAM first. Null when that is unknown.
+   */
+  writtenDocuments(identityKey: string): Promise<ReadonlyMap<string, PolicyDocument> | null>;
+  /** Remembers what the guardrail wrote (null: the policy is gone). */
+  recordWritten(identityKey: string, policyName: string, document: PolicyDocument | null): Promise<void>;
+  /** Everything one event's detection and containment will look up, in one consistent read. */
+  prefetch(keys: PrefetchKeys, at: number): Promise<Prefetched>;
+}
+
+/** The state items one event needs (see core/pipeline/prefetch.ts). */
+export interface PrefetchKeys {
+  readonly sessionKeys: readonly string[];
+  readonly roleTagKey: string | null;
+  readonly quarantineArn: string | null;
+  readonly exemptionArn: string | null;
+  readonly identityKey: string | null;
+}
+
+export interface Prefetched {
+  /** Live sessions found under the requested keys. */
+  readonly sessions: ReadonlyMap<string, AgentSession>;
+  readonly roleTags: ReadonlyMap<string, string> | null;
+  readonly quarantined: boolean;
+  readonly exemption: Exemption | null;
+  readonly documents: ReadonlyMap<string, PolicyDocument> | null;
 }
 
 export interface SessionKeys {

@@ -1,5 +1,6 @@
-import type { AgentSession, Exemption, GuardrailState, PendingEvent, SessionKeys } from './guardrail-state.ts';
-import type { Ledger, LedgerEntry } from './ledger.ts';
+import type { PolicyDocument } from '../respond/policy-document.ts';
+import type { AgentSession, Exemption, GuardrailState, PendingEvent, Prefetched, PrefetchKeys, SessionKeys } from './guardrail-state.ts';
+import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
 const MAX_ENTRIES = 200_000;
@@ -21,13 +22,14 @@ export interface InMemoryStateSeed {
  * @example const state = new InMemoryState({ quarantinedRoles: ['arn:aws:iam::111122223333:role/Dev'] });
  */
 export class InMemoryState implements GuardrailState, Ledger {
-  private readonly claimed = new Set<string>();
+  private readonly events = new Map<string, { status: 'in-progress' | 'completed'; leaseUntil: number }>();
   private readonly responses = new Map<string, number>();
+  private readonly documents = new Map<string, Map<string, PolicyDocument>>();
   readonly ledger: LedgerEntry[] = [];
   private readonly sessions = new Map<string, AgentSession>();
   private readonly pending = new Map<string, PendingEvent[]>();
   private readonly tags = new Map<string, Map<string, string>>();
-  private readonly strikes = new Map<string, number[]>();
+  private readonly strikes = new Map<string, Map<string, number>>();
   private readonly exemptions: Exemption[];
   private readonly quarantined: Set<string>;
 
@@ -83,25 +85,57 @@ export class InMemoryState implements GuardrailState, Ledger {
     return this.exemptions.find((e) => e.principalArn === principalArn && e.until > at) ?? null;
   }
 
-  async countStrike(subject: string, at: number, windowMs: number): Promise<number> {
-    const recent = (this.strikes.get(subject) ?? []).filter((time) => time > at - windowMs && time <= at);
-    recent.push(at);
-    boundedSet(this.strikes, subject, recent);
-    return recent.length;
+  async countStrike(subject: string, eventID: string, at: number, windowMs: number): Promise<number> {
+    const strikes = new Map([...(this.strikes.get(subject) ?? [])].filter(([, time]) => time > at - windowMs));
+    strikes.set(eventID, at);
+    boundedSet(this.strikes, subject, strikes);
+    return [...strikes.values()].filter((time) => time <= at).length;
+  }
+
+  async writtenDocuments(identityKey: string): Promise<ReadonlyMap<string, PolicyDocument>> {
+    return new Map(this.documents.get(identityKey) ?? []);
+  }
+
+  async recordWritten(identityKey: string, policyName: string, document: PolicyDocument | null): Promise<void> {
+    const documents = new Map(this.documents.get(identityKey) ?? []);
+    if (document) documents.set(policyName, document);
+    else documents.delete(policyName);
+    boundedSet(this.documents, identityKey, documents);
+  }
+
+  async prefetch(keys: PrefetchKeys, at: number): Promise<Prefetched> {
+    const sessions = new Map<string, AgentSession>();
+    for (const key of keys.sessionKeys) {
+      const session = this.sessions.get(key);
+      if (session && session.expiresAt >= at) sessions.set(key, session);
+    }
+    return {
+      sessions,
+      roleTags: keys.roleTagKey ? await this.roleTags(keys.roleTagKey) : null,
+      quarantined: keys.quarantineArn ? this.quarantined.has(keys.quarantineArn) : false,
+      exemption: keys.exemptionArn ? await this.exemptionFor(keys.exemptionArn, at) : null,
+      documents: keys.identityKey ? await this.writtenDocuments(keys.identityKey) : null,
+    };
   }
 
   async isQuarantined(roleArn: string): Promise<boolean> {
     return this.quarantined.has(roleArn);
   }
 
-  async claimEvent(eventID: string, _at?: number): Promise<boolean> {
-    if (this.claimed.has(eventID)) return false;
-    this.claimed.add(eventID);
-    return true;
+  async claimEvent(eventID: string, now: number, leaseUntil: number): Promise<EventClaim> {
+    const held = this.events.get(eventID);
+    if (held?.status === 'completed') return 'completed';
+    if (held && held.leaseUntil > now) return 'in-progress';
+    boundedSet(this.events, eventID, { status: 'in-progress', leaseUntil });
+    return 'claimed';
+  }
+
+  async completeEvent(eventID: string): Promise<void> {
+    boundedSet(this.events, eventID, { status: 'completed', leaseUntil: Number.POSITIVE_INFINITY });
   }
 
   async releaseEvent(eventID: string): Promise<void> {
-    this.claimed.delete(eventID);
+    this.events.delete(eventID);
   }
 
   async write(entry: LedgerEntry): Promise<void> {
@@ -121,12 +155,17 @@ export class InMemoryState implements GuardrailState, Ledger {
     else this.quarantined.delete(roleArn);
   }
 
-  async claimResponse(principalArn: string, responseKey: string, at: number, ttlMs: number): Promise<boolean> {
-    const key = `${principalArn}|${responseKey}`;
+  async claimResponse(claim: ResponseClaim, intent: LedgerEntry): Promise<boolean> {
+    const key = `${claim.principalArn}|${claim.responseKey}`;
     const until = this.responses.get(key);
-    if (until !== undefined && until > at) return false;
-    this.responses.set(key, at + ttlMs);
+    if (until !== undefined && until > claim.now) return false;
+    this.responses.set(key, claim.leaseUntil);
+    this.ledger.push(intent);
     return true;
+  }
+
+  async confirmResponse(principalArn: string, responseKey: string, until: number): Promise<void> {
+    this.responses.set(`${principalArn}|${responseKey}`, until);
   }
 
   async releaseResponse(principalArn: string, responseKey?: string): Promise<void> {

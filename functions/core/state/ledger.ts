@@ -2,6 +2,15 @@ import type { AppliedChange } from '../respond/apply-response.ts';
 
 export type LedgerOutcome = 'intent' | 'contained' | 'coalesced' | 'failed' | 'monitored' | 'not-contained' | 'released' | 'exempted';
 
+export type EventClaim = 'claimed' | 'completed' | 'in-progress';
+
+export interface ResponseClaim {
+  readonly principalArn: string;
+  readonly responseKey: string;
+  readonly now: number;
+  readonly leaseUntil: number;
+}
+
 /** One response, or one operator command, as recorded: intent first, result after. */
 export interface LedgerEntry {
   readonly id: string;
@@ -22,8 +31,15 @@ export interface LedgerEntry {
 
 /** The durable record of every response and override, with event-level idempotency. */
 export interface Ledger {
-  /** True the first time an event id is claimed; false for a redelivery. */
-  claimEvent(eventID: string, at: number): Promise<boolean>;
+  /**
+   * Claims an event for one invocation until `leaseUntil` (the invocation's deadline): `claimed` the first
+   * time, or when an earlier claim's lease ran out without completing (the invocation timed out or was
+   * killed: the retry does the work); `completed` for a redelivery of done work; `in-progress` while
+   * another invocation holds the lease.
+   */
+  claimEvent(eventID: string, now: number, leaseUntil: number): Promise<EventClaim>;
+  /** The event's work is done: later deliveries are answered `completed`. */
+  completeEvent(eventID: string, now: number): Promise<void>;
   /** Lets a failed event be processed again by the next delivery (Lambda retry). */
   releaseEvent(eventID: string): Promise<void>;
   write(entry: LedgerEntry): Promise<void>;
@@ -32,9 +48,14 @@ export interface Ledger {
   addExemption(principalArn: string, until: number, reason: string): Promise<void>;
   /**
    * Claims one distinct response (same principal, same documents) so that a storm of events calling for
-   * it writes IAM once: false when another invocation holds or has applied it within `ttlMs`.
+   * it writes IAM once, and writes the ledger's intent entry with it (one round trip, both or neither):
+   * false when another invocation holds the claim or applied the response within the coalescing window.
+   * The claim lasts until `leaseUntil` (the invocation's deadline) unless confirmed: it never outlives a
+   * write that did not happen.
    */
-  claimResponse(principalArn: string, responseKey: string, at: number, ttlMs: number): Promise<boolean>;
+  claimResponse(claim: ResponseClaim, intent: LedgerEntry): Promise<boolean>;
+  /** The response is in place: the claim now holds until `until`. */
+  confirmResponse(principalArn: string, responseKey: string, until: number): Promise<void>;
   /** Gives a claim back (the response failed) or drops all claims of a principal (release). */
   releaseResponse(principalArn: string, responseKey?: string): Promise<void>;
   markQuarantined(roleArn: string, quarantined: boolean): Promise<void>;

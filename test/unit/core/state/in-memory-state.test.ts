@@ -16,10 +16,10 @@ describe('InMemoryState', () => {
 
   it('counts strikes within a sliding window', async () => {
     const state = new InMemoryState();
-    expect(await state.countStrike('p|r', 0, 10 * MINUTE)).toBe(1);
-    expect(await state.countStrike('p|r', 5 * MINUTE, 10 * MINUTE)).toBe(2);
-    expect(await state.countStrike('p|r', 12 * MINUTE, 10 * MINUTE)).toBe(2);
-    expect(await state.countStrike('other', 12 * MINUTE, 10 * MINUTE)).toBe(1);
+    expect(await state.countStrike('p|r', 'e1', 0, 10 * MINUTE)).toBe(1);
+    expect(await state.countStrike('p|r', 'e2', 5 * MINUTE, 10 * MINUTE)).toBe(2);
+    expect(await state.countStrike('p|r', 'e3', 12 * MINUTE, 10 * MINUTE)).toBe(2);
+    expect(await state.countStrike('other', 'e3', 12 * MINUTE, 10 * MINUTE)).toBe(1);
   });
 
   it('hands out parked events once, under any of their keys, and drops expired ones', async () => {

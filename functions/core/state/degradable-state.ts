@@ -1,14 +1,14 @@
-import type { GuardrailState } from '../core/state/guardrail-state.ts';
-import type { Ledger } from '../core/state/ledger.ts';
+import type { GuardrailState } from './guardrail-state.ts';
+import type { Ledger } from './ledger.ts';
 
 export type GuardState = GuardrailState & Ledger;
 
 /**
  * Wraps the state table so that its failure does not stop containment: each failed call is reported to
  * `onFailure` and answered with the value that lets the guard go on (no session known, first strike, the
- * event unclaimed, nothing ledgered). Signals that need state (session tags) are lost for that event;
- * those visible in the event itself (MCP, source identity, ARN) still contain. The caller makes the
- * failure loud afterwards.
+ * event and response unclaimed, the guardrail's own documents unknown so IAM is read instead, nothing
+ * ledgered). Signals that need state (session tags) are lost for that event; those visible in the event
+ * itself (MCP, source identity, ARN) still contain. The caller makes the failure loud afterwards.
  */
 export function degradableState(state: GuardState, onFailure: (operation: string, error: unknown) => void): GuardState {
   const guarded =
@@ -31,13 +31,18 @@ export function degradableState(state: GuardState, onFailure: (operation: string
     exemptionFor: guarded('exemptionFor', state.exemptionFor.bind(state), null),
     countStrike: guarded('countStrike', state.countStrike.bind(state), 1),
     isQuarantined: guarded('isQuarantined', state.isQuarantined.bind(state), false),
-    claimEvent: guarded('claimEvent', state.claimEvent.bind(state), true),
+    writtenDocuments: guarded('writtenDocuments', state.writtenDocuments.bind(state), null),
+    recordWritten: guarded('recordWritten', state.recordWritten.bind(state), undefined),
+    prefetch: guarded('prefetch', state.prefetch.bind(state), { sessions: new Map(), roleTags: null, quarantined: false, exemption: null, documents: null }),
+    claimEvent: guarded('claimEvent', state.claimEvent.bind(state), 'claimed' as const),
+    completeEvent: guarded('completeEvent', state.completeEvent.bind(state), undefined),
     releaseEvent: guarded('releaseEvent', state.releaseEvent.bind(state), undefined),
     write: guarded('write', state.write.bind(state), undefined),
     entriesFor: guarded('entriesFor', state.entriesFor.bind(state), []),
     addExemption: guarded('addExemption', state.addExemption.bind(state), undefined),
     markQuarantined: guarded('markQuarantined', state.markQuarantined.bind(state), undefined),
     claimResponse: guarded('claimResponse', state.claimResponse.bind(state), true),
+    confirmResponse: guarded('confirmResponse', state.confirmResponse.bind(state), undefined),
     releaseResponse: guarded('releaseResponse', state.releaseResponse.bind(state), undefined),
   };
 }

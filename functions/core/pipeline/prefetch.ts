@@ -1,0 +1,90 @@
+import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+import { roleKeyOf } from '../detect/observe-role-tags.ts';
+import { identifyPrincipal } from '../detect/principal.ts';
+import { roleNameWritten } from '../detect/tamper.ts';
+import type { CompiledPolicy } from '../policy/compile-policy.ts';
+import type { AgentSession, Prefetched, PrefetchKeys } from '../state/guardrail-state.ts';
+import type { GuardState } from '../state/degradable-state.ts';
+
+/** The identity a containment of this principal writes to: `account/role|user/name`. */
+export function identityKeyOf(account: string, target: 'role' | 'user', name: string): string {
+  return `${account}/${target}/${name}`;
+}
+
+/**
+ * The state items detection and containment of one record will read: the caller's session (by access
+ * key and by role session), its role's tags, the quarantine flag of a role the call writes to, the
+ * principal's exemption, and the guardrail's own documents on the principal.
+ */
+export function prefetchKeys(record: CloudTrailRecord, policy: CompiledPolicy): PrefetchKeys {
+  const principal = identifyPrincipal(record);
+  const account = record.recipientAccountId ?? principal.account;
+  const isSession = principal.kind === 'role-session';
+  const writtenRole = roleNameWritten(record);
+  const target = isSession ? (['role', principal.roleName!] as const) : principal.kind === 'user' && principal.arn ? (['user', principal.arn.slice(principal.arn.lastIndexOf('/') + 1)] as const) : null;
+  return {
+    sessionKeys: isSession ? [principal.accessKeyId, principal.roleSessionKey].filter((k): k is string => k !== null) : [],
+    roleTagKey: isSession && policy.agents.roleTags.size > 0 ? roleKeyOf(principal.account, principal.roleName!) : null,
+    quarantineArn: writtenRole ? `arn:${principal.partition}:iam::${account}:role/${writtenRole}` : null,
+    exemptionArn: principal.arn,
+    identityKey: target ? identityKeyOf(principal.account, target[0], target[1]) : null,
+  };
+}
+
+/**
+ * The state as one event sees it: reads of prefetched items are answered from the batch, everything else
+ * (and anything the event itself changes) goes to the store.
+ */
+export function withPrefetched(state: GuardState, keys: PrefetchKeys, prefetched: Prefetched): GuardState {
+  const sessionKeys = new Set(keys.sessionKeys);
+  let roleTags: typeof prefetched.roleTags | undefined = prefetched.roleTags ?? undefined;
+  let quarantined: boolean | undefined = prefetched.quarantined;
+  let exemption: typeof prefetched.exemption | undefined = prefetched.exemption;
+  let documents: typeof prefetched.documents | undefined = prefetched.documents ?? undefined;
+  const view: GuardState = Object.create(state) as GuardState;
+  return Object.assign(view, {
+    async findSession(k: { accessKeyId: string | null; roleSessionKey: string | null }, at: number): Promise<AgentSession | null> {
+      const asked = [k.accessKeyId, k.roleSessionKey].filter((key): key is string => key !== null);
+      if (asked.length === 0 || !asked.every((key) => sessionKeys.has(key))) return state.findSession(k, at);
+      for (const key of asked) {
+        const session = prefetched.sessions.get(key);
+        if (session && session.expiresAt >= at) return session;
+      }
+      return null;
+    },
+    async putSession(session: AgentSession) {
+      for (const key of [session.accessKeyId, session.roleSessionKey]) if (key) sessionKeys.delete(key);
+      return state.putSession(session);
+    },
+    // A miss (null) goes to the store, which may read the role's tags from IAM (role-tags-on-miss.ts).
+    async roleTags(roleKey: string) {
+      return roleKey === keys.roleTagKey && roleTags !== undefined ? roleTags : state.roleTags(roleKey);
+    },
+    async updateRoleTags(roleKey: string, set: ReadonlyMap<string, string>, remove: readonly string[]) {
+      if (roleKey === keys.roleTagKey) roleTags = undefined;
+      return state.updateRoleTags(roleKey, set, remove);
+    },
+    async isQuarantined(roleArn: string) {
+      return roleArn === keys.quarantineArn && quarantined !== undefined ? quarantined : state.isQuarantined(roleArn);
+    },
+    async markQuarantined(roleArn: string, value: boolean) {
+      if (roleArn === keys.quarantineArn) quarantined = undefined;
+      return state.markQuarantined(roleArn, value);
+    },
+    async exemptionFor(principalArn: string, at: number) {
+      if (principalArn !== keys.exemptionArn || exemption === undefined) return state.exemptionFor(principalArn, at);
+      return exemption && exemption.until > at ? exemption : null;
+    },
+    async addExemption(principalArn: string, until: number, reason: string) {
+      if (principalArn === keys.exemptionArn) exemption = undefined;
+      return state.addExemption(principalArn, until, reason);
+    },
+    async writtenDocuments(identityKey: string) {
+      return identityKey === keys.identityKey && documents !== undefined ? documents : state.writtenDocuments(identityKey);
+    },
+    async recordWritten(identityKey: string, policyName: string, document: Parameters<GuardState['recordWritten']>[2]) {
+      if (identityKey === keys.identityKey) documents = undefined;
+      return state.recordWritten(identityKey, policyName, document);
+    },
+  });
+}
