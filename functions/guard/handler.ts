@@ -7,8 +7,6 @@ import { createContainmentPorts } from '../aws/containment-ports.ts';
 import { DynamoDbState } from '../aws/dynamodb-state.ts';
 import { readRuntimeConfig } from '../aws/runtime-config.ts';
 import { createSnsNotifier } from '../aws/sns-notifier.ts';
-import { safeForLog } from '../core/safe-text.ts';
-import { withRoleTagsOnMiss } from '../core/state/role-tags-on-miss.ts';
 import { processEvent, type GuardResult } from '../core/pipeline/process-event.ts';
 
 // Built once per container: configuration, policy, clients, state.
@@ -17,16 +15,13 @@ const logger = new Logger({ serviceName: 'agent-guardrail-guard' });
 const policy = await loadRuntimePolicy(config.POLICY_FILE);
 const metrics = new Metrics({ namespace: 'AgentGuardrail', serviceName: 'guard' });
 const ports = createContainmentPorts(config);
-// Tags set before deployment are read once through the responder role and kept in the table.
-const state = withRoleTagsOnMiss(
-  new DynamoDbState(documentClient(), config.STATE_TABLE),
-  async (account, roleName) => (await ports.iamFor(account)).getRoleTags(roleName),
-  (roleKey, error) => logger.warn('role tags unreadable; role-tag signal unknown for this event', safeForLog({ roleKey, error: (error as Error).message })),
-);
+const state = new DynamoDbState(documentClient(), config.STATE_TABLE);
 const deps = {
   policy,
   state,
   ports,
+  // Tags set before deployment are read once through the responder role and kept in the table.
+  readRoleTags: async (account: string, roleName: string) => (await ports.iamFor(account)).getRoleTags(roleName),
   notifier: createSnsNotifier(config.TOPIC_ARN),
   logger,
   newId: randomUUID,

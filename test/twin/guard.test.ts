@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scenarioEvents } from '../integration/aws-fixture.ts';
 import { authorize } from '../helpers/simulate.ts';
 import { deliver, type EventBridgeEvent, type Organization } from './delivery-model.ts';
-import { startRecordingProxy, type RecordedCall } from './recording-proxy.ts';
+import { startRecordingProxy, type RecordedCall } from '../helpers/recording-proxy.ts';
 import { loadCloudAssembly, resolve, resolveString, resourcesOfType, roleLogicalIdByName, rolePolicies, type CloudAssembly, type Placement, type Template } from './templates.ts';
 
 /**

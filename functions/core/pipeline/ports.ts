@@ -1,6 +1,7 @@
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import type { ApplyPorts } from '../respond/apply-response.ts';
 import type { GuardState } from '../state/degradable-state.ts';
+import type { RoleTagReader } from './role-tags-on-miss.ts';
 
 /** Structured log lines (Powertools' Logger in Lambda). */
 export interface LogPort {
@@ -34,6 +35,8 @@ export interface PipelineDependencies {
   readonly newId: () => string;
   /** Wall clock, epoch ms (leases, coalescing, time to contain): passed in, so tests can move it. */
   readonly now: () => number;
+  /** Reads a role's tags from IAM when state has none yet (role-tags-on-miss.ts); optional. */
+  readonly readRoleTags?: RoleTagReader;
   /** EMF metrics for the dashboard; optional so tests can leave them out. */
   readonly metrics?: PipelineMetrics;
 }

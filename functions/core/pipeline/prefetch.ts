@@ -56,7 +56,7 @@ export function withPrefetched(state: GuardState, keys: PrefetchKeys, prefetched
       for (const key of [session.accessKeyId, session.roleSessionKey]) if (key) sessionKeys.delete(key);
       return state.putSession(session);
     },
-    // A miss (null) goes to the store, which may read the role's tags from IAM (role-tags-on-miss.ts).
+    // Tags missing from state were read from IAM before this view was made (role-tags-on-miss.ts).
     async roleTags(roleKey: string) {
       return roleKey === keys.roleTagKey && roleTags !== undefined ? roleTags : state.roleTags(roleKey);
     },

@@ -13,6 +13,7 @@ import type { EventContext } from './event-context.ts';
 import { prefetchKeys, withPrefetched } from './prefetch.ts';
 import type { PipelineDependencies } from './ports.ts';
 import { respondTo } from './respond.ts';
+import { roleTagsOnMiss } from './role-tags-on-miss.ts';
 
 /** The state table failed during an event: containment went ahead without it; Lambda retries the event. */
 export class StateUnavailableError extends GuardrailError {
@@ -83,7 +84,8 @@ export async function processEvent(event: unknown, given: PipelineDependencies, 
     logger.info('duplicate delivery', safeForLog({ eventID: record.eventID }));
     return { status: 'duplicate', eventID: record.eventID };
   }
-  const ctx: EventContext = { deps: given, state: withPrefetched(stored, keys, prefetched), now, deadline: invocation.deadline };
+  const known = await roleTagsOnMiss(keys, prefetched, given.readRoleTags, stored, logger);
+  const ctx: EventContext = { deps: given, state: withPrefetched(stored, keys, known.prefetched), now, deadline: invocation.deadline };
 
   try {
     const findings = await createDetector(policy, ctx.state).evaluate(record);
@@ -95,6 +97,7 @@ export async function processEvent(event: unknown, given: PipelineDependencies, 
     }
     logger.info('event processed', safeForLog({ eventID: record.eventID, eventName: record.eventName, account, findings: results }));
     if (failure) throw failure;
+    await known.keep();
     if (stateFailures.length > 0) {
       throw new StateUnavailableError([...new Set(stateFailures.map((f) => f.operation))], { cause: stateFailures[0]!.error });
     }

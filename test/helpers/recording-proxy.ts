@@ -8,7 +8,13 @@ export interface RecordedCall {
   readonly action: string;
   readonly params: Record<string, unknown>;
   readonly response: string;
+  /** When the request reached the proxy and when its response was sent back (performance.now(), ms). */
+  readonly startedAt: number;
+  readonly endedAt: number;
 }
+
+/** Added time per call, e.g. published service latencies; none by default. */
+export type Latency = (service: string, action: string) => number;
 
 const TARGET_PREFIXES: Record<string, string> = { DynamoDB_20120810: 'dynamodb', AmazonSQS: 'sqs', AWSOrganizationsV20161128: 'organizations', AWSEvents: 'events' };
 
@@ -21,10 +27,11 @@ function formParams(body: string): Record<string, unknown> {
  * An HTTP proxy in front of the moto server that records every call passing through it: the SDK clients
  * of the function under test are pointed at it with AWS_ENDPOINT_URL.
  */
-export async function startRecordingProxy(upstream: string): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
+export async function startRecordingProxy(upstream: string, latency: Latency = () => 0): Promise<{ endpoint: string; calls: RecordedCall[]; close: () => Promise<void> }> {
   const calls: RecordedCall[] = [];
   const target = new URL(upstream);
   const server: Server = createServer((req, res) => {
+    const startedAt = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -52,9 +59,15 @@ export async function startRecordingProxy(upstream: string): Promise<{ endpoint:
               params = formParams(text);
               action = `${service}:${String(params.Action)}`;
             }
-            calls.push({ accessKeyId: credential?.[1] ?? 'anonymous', service, action, params, response: responseBody.toString('utf8') });
-            res.writeHead(upstreamResponse.statusCode ?? 500, upstreamResponse.headers);
-            res.end(responseBody);
+            const reply = () => {
+              calls.push({ accessKeyId: credential?.[1] ?? 'anonymous', service, action, params, response: responseBody.toString('utf8'), startedAt, endedAt: performance.now() });
+              res.writeHead(upstreamResponse.statusCode ?? 500, upstreamResponse.headers);
+              res.end(responseBody);
+            };
+            // The added latency counts from the request's arrival, moto's own time included.
+            const wait = latency(service, action) - (performance.now() - startedAt);
+            if (wait > 0) setTimeout(reply, wait);
+            else reply();
           });
         },
       );
