@@ -13,7 +13,8 @@ export interface RecordedCall {
   readonly endedAt: number;
 }
 
-/** Added time per call, e.g. published service latencies; none by default. */
+/** Added time per call, e.g. published service latencies; none by default. `Infinity`: the request is
+ * held and never forwarded (a caller killed while waiting). */
 export type Latency = (service: string, action: string) => number;
 
 const TARGET_PREFIXES: Record<string, string> = { DynamoDB_20120810: 'dynamodb', AmazonSQS: 'sqs', AWSOrganizationsV20161128: 'organizations', AWSEvents: 'events' };
@@ -36,6 +37,24 @@ export async function startRecordingProxy(upstream: string, latency: Latency = (
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      const auth = String(req.headers.authorization ?? '');
+      const credential = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth);
+      const amzTarget = req.headers['x-amz-target'] as string | undefined;
+      const text = body.toString('utf8');
+      let service = credential?.[2] ?? 'unknown';
+      let action: string;
+      let params: Record<string, unknown>;
+      if (amzTarget) {
+        const [prefix, name] = amzTarget.split('.');
+        service = TARGET_PREFIXES[prefix!] ?? service;
+        action = `${service}:${name}`;
+        params = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      } else {
+        params = formParams(text);
+        action = `${service}:${String(params.Action)}`;
+      }
+      const delay = latency(service, action);
+      if (delay === Number.POSITIVE_INFINITY) return; // held: never forwarded, never answered
       const forward = httpRequest(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
         (upstreamResponse) => {
@@ -43,29 +62,13 @@ export async function startRecordingProxy(upstream: string, latency: Latency = (
           upstreamResponse.on('data', (c: Buffer) => out.push(c));
           upstreamResponse.on('end', () => {
             const responseBody = Buffer.concat(out);
-            const auth = String(req.headers.authorization ?? '');
-            const credential = /Credential=([^/]+)\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth);
-            const amzTarget = req.headers['x-amz-target'] as string | undefined;
-            const text = body.toString('utf8');
-            let service = credential?.[2] ?? 'unknown';
-            let action: string;
-            let params: Record<string, unknown>;
-            if (amzTarget) {
-              const [prefix, name] = amzTarget.split('.');
-              service = TARGET_PREFIXES[prefix!] ?? service;
-              action = `${service}:${name}`;
-              params = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-            } else {
-              params = formParams(text);
-              action = `${service}:${String(params.Action)}`;
-            }
             const reply = () => {
               calls.push({ accessKeyId: credential?.[1] ?? 'anonymous', service, action, params, response: responseBody.toString('utf8'), startedAt, endedAt: performance.now() });
               res.writeHead(upstreamResponse.statusCode ?? 500, upstreamResponse.headers);
               res.end(responseBody);
             };
             // The added latency counts from the request's arrival, moto's own time included.
-            const wait = latency(service, action) - (performance.now() - startedAt);
+            const wait = delay - (performance.now() - startedAt);
             if (wait > 0) setTimeout(reply, wait);
             else reply();
           });
@@ -80,5 +83,8 @@ export async function startRecordingProxy(upstream: string, latency: Latency = (
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { endpoint: `http://127.0.0.1:${port}`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { endpoint: `http://127.0.0.1:${port}`, calls, close: () => new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  }) };
 }

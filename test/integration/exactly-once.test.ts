@@ -1,0 +1,76 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRecordingProxy } from '../helpers/recording-proxy.ts';
+import { createMemberAccount, createSecurityAccount, policyFile, scenarioEvents, useMoto } from './aws-fixture.ts';
+
+// The deployed handler against moto's DynamoDB and IAM, through a proxy that can hold a call forever
+// (a process killed while it waits). Its own account and table beside the other integration files.
+const ACCOUNT = '333344446666';
+const TABLE = 'guard-once';
+
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<{ status: string; findings?: { outcome: string }[] }>;
+let guard: Handler;
+let iam: IAMClient;
+let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let holdIamWrites = false;
+
+const withRemaining = (ms: number) => ({ getRemainingTimeInMillis: () => ms });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const renamed = (event: unknown, from: string, to: string) => JSON.parse(JSON.stringify(event).replaceAll(from, to)) as unknown;
+const iamWrites = () => proxy.calls.filter((c) => c.action === 'iam:PutRolePolicy').length;
+
+beforeAll(async () => {
+  const moto = useMoto();
+  const security = await createSecurityAccount(TABLE);
+  iam = await createMemberAccount(ACCOUNT, ['DevOps', 'Builder', 'Batch']);
+  proxy = await startRecordingProxy(moto, (_service, action) => (holdIamWrites && action === 'iam:PutRolePolicy' ? Number.POSITIVE_INFINITY : 0));
+  Object.assign(process.env, { AWS_ENDPOINT_URL: proxy.endpoint, STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
+  guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
+});
+afterAll(() => proxy.close());
+
+describe('the deployed guard, exactly once (moto)', () => {
+  it('a guard killed before the IAM write is retried after its lease ran out, and contains', async () => {
+    const [, del] = scenarioEvents('01-mcp-server-deletes-bucket', ACCOUNT);
+    holdIamWrites = true;
+    // Lambda gives this invocation 400 ms; its IAM write never leaves (the process is killed at the timeout).
+    void guard(del, withRemaining(400)).catch(() => undefined);
+    await sleep(200);
+    expect(iamWrites()).toBe(0);
+    // A redelivery inside the lease is sent back to be retried later.
+    await expect(guard(del, withRemaining(60_000))).rejects.toMatchObject({ name: 'EventInProgressError' });
+    await sleep(300);
+    holdIamWrites = false;
+    // Lambda's retry, after the timeout: both claims have lapsed with the dead invocation.
+    expect(await guard(del, withRemaining(60_000))).toMatchObject({ status: 'processed', findings: [{ outcome: 'contained' }] });
+    const policy = await iam.send(new GetRolePolicyCommand({ RoleName: 'DevOps', PolicyName: 'AgentGuardrail-Quarantine' }));
+    expect(policy.PolicyDocument).toBeTruthy();
+  });
+
+  it('a redelivery after success writes nothing and counts no second strike', async () => {
+    const [assume, put] = scenarioEvents('02-tagged-session-escalates', ACCOUNT).map((e) => renamed(e, 'DevOps', 'Builder'));
+    await guard(assume, withRemaining(60_000));
+    expect(await guard(put, withRemaining(60_000))).toMatchObject({ status: 'processed', findings: [{ outcome: 'contained' }] });
+    const writes = iamWrites();
+    const calls = proxy.calls.length;
+    expect(await guard(put, withRemaining(60_000))).toMatchObject({ status: 'duplicate' });
+    expect(iamWrites()).toBe(writes);
+    expect(proxy.calls.slice(calls).map((c) => c.service)).not.toContain('iam');
+    const strikes = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
+      new GetCommand({ TableName: TABLE, Key: { pk: `STRIKE#arn:aws:iam::${ACCOUNT}:role/Builder|no-privilege-escalation`, sk: '_' } }),
+    );
+    expect((strikes.Item?.strikes as Set<string>).size).toBe(1);
+  });
+
+  it('concurrent duplicate deliveries write once', async () => {
+    const [, del] = scenarioEvents('01-mcp-server-deletes-bucket', ACCOUNT).map((e) => renamed(renamed(e, 'DevOps', 'Batch'), 'a4efcfc5-c242', 'a4efcfc5-c243'));
+    const before = iamWrites();
+    const results = await Promise.allSettled(Array.from({ length: 6 }, () => guard(del, withRemaining(60_000))));
+    const processed = results.filter((r) => r.status === 'fulfilled' && r.value.status === 'processed');
+    expect(processed).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ name: 'EventInProgressError' });
+    expect(iamWrites() - before).toBe(1);
+  });
+});
