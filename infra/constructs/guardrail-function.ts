@@ -5,6 +5,7 @@ import { Role, ServicePrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { PolicyBundle } from '../../functions/config/runtime-policy.ts';
 import { functionCode } from './function-bundle.ts';
+import { FUNCTION_TIMEOUT } from './function-timeout.ts';
 
 export interface GuardrailFunctionProps {
   readonly entry: string;
@@ -12,7 +13,6 @@ export interface GuardrailFunctionProps {
   readonly roleName: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly policyBundle: PolicyBundle;
-  readonly timeout?: Duration;
   readonly reservedConcurrency: number;
 }
 
@@ -41,7 +41,7 @@ export class GuardrailFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: props.timeout ?? Duration.seconds(60),
+      timeout: FUNCTION_TIMEOUT,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup,

@@ -1,3 +1,4 @@
+import { LAST_RETRY_AFTER, SEQUENTIAL_CALLS, worstRetryWaitMs } from '../../infra/constructs/function-timeout.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +65,28 @@ describe('security account stack', () => {
     security.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'AgentGuardrail-DeadLetters', SqsManagedSseEnabled: true });
     security.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'AgentGuardrail-DeadLetters', Threshold: 0 });
     security.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'AgentGuardrail-Guard', DeadLetterConfig: { TargetArn: Match.anyValue() } });
+  });
+
+  it('bounds concurrency and gives every containment room for IAM retries within a lease that Lambda retries outlive', () => {
+    // Events beyond the reserved concurrency are throttled; Lambda keeps them in its asynchronous queue and
+    // retries for up to MaximumEventAgeInSeconds, then sends them to the dead-letter queue (never dropped).
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    const functions = Object.values(security.findResources('AWS::Lambda::Function')).map((r) => r.Properties as Record<string, unknown>);
+    const guard = functions.find((f) => f.FunctionName === 'AgentGuardrail-Guard')!;
+    const override = functions.find((f) => f.FunctionName === 'AgentGuardrail-Override')!;
+    const deployed = parseDeploymentConfig(config);
+    expect(guard.ReservedConcurrentExecutions).toBe(deployed.guardReservedConcurrency);
+    expect(override.ReservedConcurrentExecutions).toBe(deployed.overrideReservedConcurrency);
+    expect(guard.DeadLetterConfig).toBeDefined();
+    security.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 6 * 3600, MaximumRetryAttempts: 2 });
+    for (const fn of [guard, override]) {
+      const timeoutMs = (fn.Timeout as number) * 1000;
+      // Six sequential calls, each throttled to the SDK's last attempt (15.5 s of backoff apiece)...
+      expect(worstRetryWaitMs()).toBe(15_500);
+      expect(timeoutMs).toBeGreaterThanOrEqual(SEQUENTIAL_CALLS * worstRetryWaitMs());
+      // ...and a lease (which ends with the invocation) over before Lambda's last retry of a crash.
+      expect(timeoutMs).toBeLessThan(LAST_RETRY_AFTER.toMilliseconds());
+    }
   });
 
   it('keeps state in an encrypted, point-in-time-recoverable, deletion-protected table with TTL', () => {
