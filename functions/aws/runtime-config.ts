@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import { GuardrailError } from '../core/errors.ts';
 
 export class ConfigError extends GuardrailError {
@@ -8,27 +8,26 @@ export class ConfigError extends GuardrailError {
   }
 }
 
-const envSchema = z.object({
-  STATE_TABLE: z.string().min(1),
-  TOPIC_ARN: z.string().startsWith('arn:'),
-  POLICY_FILE: z.string().min(1).default('guardrail.yaml'),
-  RESPONDER_ROLE_NAME: z.string().min(1).default('AgentGuardrailResponder'),
+const arn = v.pipe(v.string(), v.startsWith('arn:', 'must be an ARN'));
+const envSchema = v.object({
+  STATE_TABLE: v.pipe(v.string(), v.minLength(1)),
+  TOPIC_ARN: arn,
+  POLICY_FILE: v.optional(v.pipe(v.string(), v.minLength(1)), 'guardrail.yaml'),
+  RESPONDER_ROLE_NAME: v.optional(v.pipe(v.string(), v.minLength(1)), 'AgentGuardrailResponder'),
   /** Role in the management account for scp-deny; without it scp-deny responses fail loudly. */
-  SCP_ROLE_ARN: z.string().startsWith('arn:').optional(),
-  PARTITION: z.enum(['aws', 'aws-cn', 'aws-us-gov']).default('aws'),
+  SCP_ROLE_ARN: v.optional(arn),
+  PARTITION: v.optional(v.picklist(['aws', 'aws-cn', 'aws-us-gov']), 'aws'),
   /** After a release, the same finding does not contain the principal again for this long. */
-  RELEASE_GRACE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),
+  RELEASE_GRACE_MINUTES: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0), v.maxValue(10_080)), '30'),
 });
 
-export type RuntimeConfig = z.infer<typeof envSchema>;
+export type RuntimeConfig = v.InferOutput<typeof envSchema>;
 
 /** Reads the function's environment once at init; a missing or bad variable throws, naming it. */
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  const parsed = envSchema.safeParse(env);
+  const parsed = v.safeParse(envSchema, env);
   if (!parsed.success) {
-    throw new ConfigError(
-      `invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new ConfigError(`invalid environment: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`).join('; ')}`);
   }
-  return parsed.data;
+  return parsed.output;
 }

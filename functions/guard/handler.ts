@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { loadRuntimePolicy } from '../config/runtime-policy.ts';
 import { documentClient } from '../aws/clients.ts';
 import { createContainmentPorts } from '../aws/containment-ports.ts';
 import { DynamoDbState } from '../aws/dynamodb-state.ts';
 import { readRuntimeConfig } from '../aws/runtime-config.ts';
 import { createSnsNotifier } from '../aws/sns-notifier.ts';
+import { createEmfMetrics } from '../aws/emf-metrics.ts';
 import { processEvent, type GuardResult } from '../core/pipeline/process-event.ts';
 
 // Built once per container: configuration, policy, clients, state.
 const config = readRuntimeConfig();
 const logger = new Logger({ serviceName: 'agent-guardrail-guard' });
 const policy = await loadRuntimePolicy(config.POLICY_FILE);
-const metrics = new Metrics({ namespace: 'AgentGuardrail', serviceName: 'guard' });
+const metrics = createEmfMetrics('AgentGuardrail', 'guard');
 const ports = createContainmentPorts(config);
 const state = new DynamoDbState(documentClient(), config.STATE_TABLE);
 const deps = {
@@ -26,10 +26,7 @@ const deps = {
   logger,
   newId: randomUUID,
   now: Date.now,
-  metrics: {
-    count: (name: string) => metrics.addMetric(name, MetricUnit.Count, 1),
-    timeToContain: (ms: number) => metrics.addMetric('TimeToContain', MetricUnit.Milliseconds, ms),
-  },
+  metrics,
 };
 
 // Without a Lambda context (local runs), an invocation gets the function's configured timeout.
@@ -41,6 +38,6 @@ export async function handler(event: unknown, context?: { getRemainingTimeInMill
   try {
     return await processEvent(event, deps, { deadline });
   } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    await metrics.flush();
   }
 }

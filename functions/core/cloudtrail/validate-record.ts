@@ -1,5 +1,6 @@
 import { formatPath } from '../format-path.ts';
 import { parseArn } from './arn.ts';
+import { safeParse } from 'valibot';
 import { cloudTrailRecordSchema, type CloudTrailRecord } from './record-schema.ts';
 import type { EnvelopeFacts, InputItem } from './unwrap-input.ts';
 
@@ -58,17 +59,17 @@ export function validateRecord(item: InputItem): ValidationResult {
   if (item.kind === 'rejected') {
     return { ok: false, reason: item.reason, eventID: item.eventID ?? null, eventName: null };
   }
-  const parsed = cloudTrailRecordSchema.safeParse(item.record);
+  const parsed = safeParse(cloudTrailRecordSchema, item.record);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.issues[0];
     return {
       ok: false,
-      reason: `${formatPath(issue.path) || 'record'}: ${issue.message}`,
+      reason: `${formatPath((issue.path ?? []).map((step) => step.key as PropertyKey)) || 'record'}: ${issue.message}`,
       eventID: peek(item.record, 'eventID'),
       eventName: peek(item.record, 'eventName'),
     };
   }
-  const problem = inconsistency(parsed.data, item.envelope);
-  if (problem) return { ok: false, reason: problem, eventID: parsed.data.eventID, eventName: parsed.data.eventName };
-  return { ok: true, record: parsed.data };
+  const problem = inconsistency(parsed.output, item.envelope);
+  if (problem) return { ok: false, reason: problem, eventID: parsed.output.eventID, eventName: parsed.output.eventName };
+  return { ok: true, record: parsed.output };
 }

@@ -1,11 +1,12 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 
-const tagSchema = z.object({ key: z.string().min(1).max(128), value: z.string().max(256) });
-const roleTagRequestSchema = z.object({
-  roleName: z.string().min(1).max(64),
-  tags: z.array(tagSchema).max(50).optional(),
-  tagKeys: z.array(z.string().min(1).max(128)).max(50).optional(),
+const tagKey = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+const tagSchema = v.object({ key: tagKey, value: v.pipe(v.string(), v.maxLength(256)) });
+const roleTagRequestSchema = v.object({
+  roleName: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  tags: v.optional(v.pipe(v.array(tagSchema), v.maxLength(50))),
+  tagKeys: v.optional(v.pipe(v.array(tagKey), v.maxLength(50))),
 });
 
 export interface RoleTagChange {
@@ -26,12 +27,12 @@ export function roleKeyOf(account: string, roleName: string): string {
 export function observeRoleTags(record: CloudTrailRecord): RoleTagChange | null {
   if (record.eventSource !== 'iam.amazonaws.com' || record.errorCode) return null;
   if (record.eventName !== 'CreateRole' && record.eventName !== 'TagRole' && record.eventName !== 'UntagRole') return null;
-  const request = roleTagRequestSchema.safeParse(record.requestParameters ?? {});
+  const request = v.safeParse(roleTagRequestSchema, record.requestParameters ?? {});
   if (!request.success) return null;
   const account = record.recipientAccountId ?? record.userIdentity.accountId!;
   return {
-    roleKey: roleKeyOf(account, request.data.roleName),
-    set: new Map((request.data.tags ?? []).map((tag) => [tag.key.toLowerCase(), tag.value])),
-    remove: (request.data.tagKeys ?? []).map((key) => key.toLowerCase()),
+    roleKey: roleKeyOf(account, request.output.roleName),
+    set: new Map((request.output.tags ?? []).map((tag) => [tag.key.toLowerCase(), tag.value])),
+    remove: (request.output.tagKeys ?? []).map((key) => key.toLowerCase()),
   };
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as v from 'valibot';
 import { parseExpiration } from '../cloudtrail/parse-expiration.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { AgentMatchers } from '../policy/compile-policy.ts';
@@ -12,19 +12,20 @@ export const ASSUME_ROLE_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 // STS session tags: at most 50, keys ≤ 128, values ≤ 256 characters.
-const tagKey = z.string().min(1).max(128);
-const tagValue = z.string().max(256);
-const sessionRequestSchema = z.object({
-  tags: z.array(z.object({ key: tagKey, value: tagValue })).max(50).optional(),
-  principalTags: z.record(tagKey, tagValue).optional(),
-  incomingTransitiveTags: z.record(tagKey, tagValue).optional(),
-  sourceIdentity: z.string().max(64).optional(),
-  roleArn: z.string().max(2048).optional(),
-  durationSeconds: z.number().int().positive().max(43_200).optional(),
+const tagKey = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+const tagValue = v.pipe(v.string(), v.maxLength(256));
+const upTo = (n: number) => v.pipe(v.string(), v.maxLength(n));
+const sessionRequestSchema = v.object({
+  tags: v.optional(v.pipe(v.array(v.object({ key: tagKey, value: tagValue })), v.maxLength(50))),
+  principalTags: v.optional(v.record(tagKey, tagValue)),
+  incomingTransitiveTags: v.optional(v.record(tagKey, tagValue)),
+  sourceIdentity: v.optional(upTo(64)),
+  roleArn: v.optional(upTo(2048)),
+  durationSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(43_200))),
 });
-const sessionResponseSchema = z.object({
-  credentials: z.object({ accessKeyId: z.string().max(128), expiration: z.unknown() }).optional(),
-  assumedRoleUser: z.object({ assumedRoleId: z.string().max(256), arn: z.string().max(2048) }).optional(),
+const sessionResponseSchema = v.object({
+  credentials: v.optional(v.object({ accessKeyId: upTo(128), expiration: v.unknown() })),
+  assumedRoleUser: v.optional(v.object({ assumedRoleId: upTo(256), arn: upTo(2048) })),
 });
 
 const ACCESS_KEY = /^[A-Z0-9]{16,128}$/;
@@ -50,20 +51,20 @@ export function observeSession(
   callerSession: AgentSession | null,
 ): ObservedSession | null {
   if (!ASSUME_ROLE_EVENTS.has(record.eventName) || record.errorCode) return null;
-  const request = sessionRequestSchema.safeParse(record.requestParameters ?? {});
-  const response = sessionResponseSchema.safeParse(record.responseElements ?? {});
+  const request = v.safeParse(sessionRequestSchema, record.requestParameters ?? {});
+  const response = v.safeParse(sessionResponseSchema, record.responseElements ?? {});
   if (!request.success || !response.success) return null;
 
-  const accessKeyId = response.data.credentials?.accessKeyId;
+  const accessKeyId = response.output.credentials?.accessKeyId;
   const joinableKey = accessKeyId && ACCESS_KEY.test(accessKeyId) ? accessKeyId : null;
-  const roleSessionKey = response.data.assumedRoleUser?.assumedRoleId ?? null;
+  const roleSessionKey = response.output.assumedRoleUser?.assumedRoleId ?? null;
   const keys = [joinableKey, roleSessionKey].filter((k): k is string => k !== null);
   if (keys.length === 0) return null;
 
   const tags = new Map<string, string>();
-  for (const { key, value } of request.data.tags ?? []) tags.set(key.toLowerCase(), value);
-  for (const [key, value] of Object.entries(request.data.principalTags ?? {})) tags.set(key.toLowerCase(), value);
-  for (const [key, value] of Object.entries(request.data.incomingTransitiveTags ?? {})) tags.set(key.toLowerCase(), value);
+  for (const { key, value } of request.output.tags ?? []) tags.set(key.toLowerCase(), value);
+  for (const [key, value] of Object.entries(request.output.principalTags ?? {})) tags.set(key.toLowerCase(), value);
+  for (const [key, value] of Object.entries(request.output.incomingTransitiveTags ?? {})) tags.set(key.toLowerCase(), value);
 
   const signals: SignalName[] = [];
   const evidence: string[] = [];
@@ -74,7 +75,7 @@ export function observeSession(
       break;
     }
   }
-  const sourceIdentity = request.data.sourceIdentity;
+  const sourceIdentity = request.output.sourceIdentity;
   if (sourceIdentity && agents.sourceIdentityPrefixes.some((p) => sourceIdentity.startsWith(p))) {
     signals.push('source-identity');
     evidence.push(`sourceIdentity ${sourceIdentity}`);
@@ -86,13 +87,13 @@ export function observeSession(
   if (signals.length === 0) return { session: null, keys };
 
   const eventTime = Date.parse(record.eventTime);
-  const expiresAt = parseExpiration(response.data.credentials?.expiration) ?? eventTime + MAX_SESSION_MS;
+  const expiresAt = parseExpiration(response.output.credentials?.expiration) ?? eventTime + MAX_SESSION_MS;
   return {
     keys,
     session: {
       accessKeyId: joinableKey,
       roleSessionKey,
-      roleArn: request.data.roleArn ?? response.data.assumedRoleUser?.arn ?? 'unknown',
+      roleArn: request.output.roleArn ?? response.output.assumedRoleUser?.arn ?? 'unknown',
       signals,
       evidence: evidence.join(', '),
       expiresAt,
