@@ -21,9 +21,6 @@ import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/sta
  */
 const ONE = '_';
 const EVENT_CLAIM_DAYS = 7;
-// A strike window holds at most this many events (one item stays far below DynamoDB's 400 KB); past it
-// the count is reported as the cap, the highest escalation threshold the schema allows (escalate.after).
-export const STRIKE_CAP = 1000;
 // Stale strikes are pruned once this many have accumulated (one extra write, rarely).
 const STRIKE_PRUNE_AT = 20;
 // A guardrail document is kept as attribute `doc:<policy name>` of the identity's DOCS item.
@@ -127,12 +124,15 @@ export class DynamoDbState implements GuardrailState, Ledger {
     await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: `EXEMPT#${principalArn}`, sk: ONE, until, reason, expiresAt: ttl(until) } }));
   }
 
-  async countStrike(subject: string, eventID: string, at: number, windowMs: number): Promise<number> {
+  async countStrike(subject: string, eventID: string, at: number, windowMs: number, enough: number, retried = false): Promise<number> {
     // One UpdateItem adds the event to the subject's window (a string set: adding it again changes nothing,
-    // so a redelivery counts no second strike) and returns the window; the count is read from it.
+    // so a redelivery counts no second strike) and returns the window; the count is read from it. The set
+    // holds at most `enough` strikes (the rule's escalation threshold): past it the count cannot matter.
     const Key = { pk: `STRIKE#${subject}`, sk: ONE };
     const entry = `${pad(at)}#${eventID}`;
-    let strikes: Set<string>;
+    const from = pad(at - windowMs + 1);
+    const until = `${pad(at)}#~`;
+    const inWindow = (strikes: Iterable<string>) => [...strikes].filter((s) => s >= from && s <= until);
     try {
       const response = await this.client.send(
         new UpdateCommand({
@@ -140,22 +140,28 @@ export class DynamoDbState implements GuardrailState, Ledger {
           Key,
           UpdateExpression: 'ADD strikes :entry SET expiresAt = :ttl',
           ConditionExpression: 'attribute_not_exists(strikes) OR size(strikes) < :cap OR contains(strikes, :one)',
-          ExpressionAttributeValues: { ':entry': new Set([entry]), ':one': entry, ':cap': STRIKE_CAP, ':ttl': ttl(at + windowMs) },
+          ExpressionAttributeValues: { ':entry': new Set([entry]), ':one': entry, ':cap': enough, ':ttl': ttl(at + windowMs) },
           ReturnValues: 'ALL_NEW',
         }),
       );
-      strikes = (response.Attributes?.strikes as Set<string> | undefined) ?? new Set([entry]);
+      const strikes = (response.Attributes?.strikes as Set<string> | undefined) ?? new Set([entry]);
+      const stale = [...strikes].filter((s) => s < from);
+      if (stale.length >= STRIKE_PRUNE_AT) await this.prune(Key, stale);
+      return inWindow(strikes).length;
     } catch (error) {
-      if (isConditionFailure(error)) return STRIKE_CAP;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
     }
-    const from = pad(at - windowMs + 1);
-    const until = `${pad(at)}#~`;
-    const stale = [...strikes].filter((s) => s < from);
-    if (stale.length >= STRIKE_PRUNE_AT) {
-      await this.client.send(new UpdateCommand({ TableName: this.table, Key, UpdateExpression: 'DELETE strikes :stale', ExpressionAttributeValues: { ':stale': new Set(stale) } }));
-    }
-    return [...strikes].filter((s) => s >= from && s <= until).length;
+    // The set is full: either the window already holds enough strikes, or stale ones take the room.
+    const held = (await this.client.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }))).Item?.strikes as Set<string> | undefined;
+    const counted = inWindow(held ?? []);
+    if (counted.length >= enough || retried) return Math.max(counted.length, enough);
+    await this.prune(Key, [...(held ?? [])].filter((s) => s < from));
+    return this.countStrike(subject, eventID, at, windowMs, enough, true);
+  }
+
+  private async prune(Key: Record<string, string>, stale: readonly string[]): Promise<void> {
+    if (stale.length === 0) return;
+    await this.client.send(new UpdateCommand({ TableName: this.table, Key, UpdateExpression: 'DELETE strikes :stale', ExpressionAttributeValues: { ':stale': new Set(stale) } }));
   }
 
   async writtenDocuments(identityKey: string): Promise<ReadonlyMap<string, PolicyDocument>> {

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDbState } from '../../functions/aws/dynamodb-state.ts';
 import { startRecordingProxy } from '../helpers/recording-proxy.ts';
 import { createMemberAccount, createSecurityAccount, policyFile, scenarioEvents, useMoto } from './aws-fixture.ts';
 
@@ -72,5 +73,28 @@ describe('the deployed guard, exactly once (moto)', () => {
     expect(processed).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ name: 'EventInProgressError' });
     expect(iamWrites() - before).toBe(1);
+  });
+});
+
+describe('strikes in the state table (moto)', () => {
+  const state = () => new DynamoDbState(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('motoEndpoint') })), TABLE);
+  const MINUTE = 60_000;
+
+  it('counts an event once, however often it is counted, within the sliding window', async () => {
+    const s = state();
+    expect(await s.countStrike('p|once', 'e1', 0, 10 * MINUTE, 3)).toBe(1);
+    expect(await s.countStrike('p|once', 'e1', 0, 10 * MINUTE, 3)).toBe(1);
+    expect(await s.countStrike('p|once', 'e2', 5 * MINUTE, 10 * MINUTE, 3)).toBe(2);
+    expect(await s.countStrike('p|once', 'e3', 12 * MINUTE, 10 * MINUTE, 3)).toBe(2);
+  });
+
+  it('keeps at most the threshold in the window, and makes room when old strikes fill it', async () => {
+    const s = state();
+    for (const [i, at] of [0, 1, 2].entries()) await s.countStrike('p|full', `old${i}`, at * MINUTE, 10 * MINUTE, 3);
+    expect(await s.countStrike('p|full', 'e4', 3 * MINUTE, 10 * MINUTE, 3)).toBeGreaterThanOrEqual(3);
+    // An hour later the three are stale: the new strike is the first of a new window, not "the threshold".
+    expect(await s.countStrike('p|full', 'e5', 70 * MINUTE, 10 * MINUTE, 3)).toBe(1);
+    const item = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(new GetCommand({ TableName: TABLE, Key: { pk: 'STRIKE#p|full', sk: '_' } }));
+    expect([...(item.Item?.strikes as Set<string>)]).toHaveLength(1);
   });
 });

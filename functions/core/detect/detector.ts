@@ -157,7 +157,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       return [finding('exempt', `${what} by ${by}: breaks ${rule.id}, exempt until ${new Date(exemption.until).toISOString()} (${exemption.reason})`), ...lateFindings];
     }
     const strikes = rule.escalate
-      ? await state.countStrike(`${principal.arn ?? principal.display}|${rule.id}`, record.eventID, at, rule.escalate.withinMs)
+      ? await state.countStrike(`${principal.arn ?? principal.display}|${rule.id}`, record.eventID, at, rule.escalate.withinMs, rule.escalate.after)
       : 1;
     const plan = planResponse(rule, principal, signals.map((s) => s.name), strikes);
     const escalation = plan.escalated ? `, escalated after ${strikes} strikes` : '';

@@ -44,9 +44,10 @@ export interface GuardrailState {
   exemptionFor(principalArn: string, at: number): Promise<Exemption | null>;
   /**
    * Records the event's strike and returns how many fall within the window ending at `at`. Idempotent: the
-   * same event counted again (a redelivery) adds nothing.
+   * same event counted again (a redelivery) adds nothing. Counts past `enough` (the escalation threshold)
+   * need not be exact: any answer ≥ `enough` means the threshold is reached.
    */
-  countStrike(subject: string, eventID: string, at: number, windowMs: number): Promise<number>;
+  countStrike(subject: string, eventID: string, at: number, windowMs: number, enough: number): Promise<number>;
   isQuarantined(roleArn: string): Promise<boolean>;
   /**
    * The guardrail's own policy documents on one identity (`account/target/name`) as it last wrote them, by

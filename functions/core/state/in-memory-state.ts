@@ -85,7 +85,7 @@ export class InMemoryState implements GuardrailState, Ledger {
     return this.exemptions.find((e) => e.principalArn === principalArn && e.until > at) ?? null;
   }
 
-  async countStrike(subject: string, eventID: string, at: number, windowMs: number): Promise<number> {
+  async countStrike(subject: string, eventID: string, at: number, windowMs: number, _enough?: number): Promise<number> {
     const strikes = new Map([...(this.strikes.get(subject) ?? [])].filter(([, time]) => time > at - windowMs));
     strikes.set(eventID, at);
     boundedSet(this.strikes, subject, strikes);
