@@ -2,7 +2,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createContainmentPorts } from '../../../functions/aws/containment-ports.ts';
+import { readRuntimeConfig } from '../../../functions/aws/runtime-config.ts';
 import { RETRY } from '../../../functions/aws/clients.ts';
 import { createIamPort } from '../../../functions/aws/iam-port.ts';
 import { assumeRoleCached, clearCredentialCache, ResponderRoleError } from '../../../functions/aws/responder-credentials.ts';
@@ -41,8 +43,10 @@ describe('IAM writes under a throttling storm', () => {
   });
 });
 
+// One STS mock for the file: a second mockClient of the same class would undo the first.
+const sts = mockClient(STSClient);
+
 describe('responder credentials', () => {
-  const sts = mockClient(STSClient);
   afterEach(() => {
     sts.reset();
     clearCredentialCache();
@@ -64,5 +68,53 @@ describe('responder credentials', () => {
     const error = await assumeRoleCached('arn:aws:iam::444455556666:role/AgentGuardrailResponder').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponderRoleError);
     expect((error as Error).message).toMatch(/cannot assume arn:aws:iam::444455556666:role\/AgentGuardrailResponder: not authorized/);
+  });
+});
+
+describe('responder credentials in flight and IAM clients per account', () => {
+  afterEach(() => {
+    sts.reset();
+    clearCredentialCache();
+  });
+
+  it('share one AssumeRole among concurrent callers, and forget a failed one', async () => {
+    const now = Date.UTC(2026, 10, 20, 9);
+    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(now + 3_600_000) } });
+    const role = 'arn:aws:iam::111122223333:role/AgentGuardrailResponder';
+    const [a, b] = await Promise.all([assumeRoleCached(role, now), assumeRoleCached(role, now)]);
+    expect(a).toBe(b);
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+    expect(a.expiration?.getTime()).toBe(now + 3_600_000);
+
+    const other = 'arn:aws:iam::444455556666:role/AgentGuardrailResponder';
+    sts
+      .on(AssumeRoleCommand, { RoleArn: other })
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }))
+      .resolves({ Credentials: { AccessKeyId: 'ASIA1', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(now + 3_600_000) } });
+    await expect(assumeRoleCached(other, now)).rejects.toBeInstanceOf(ResponderRoleError);
+    await expect(assumeRoleCached(other, now)).resolves.toMatchObject({ accessKeyId: 'ASIA1' });
+  });
+
+  it('keep one IAM client per account while its credentials are refreshed', async () => {
+    let now = Date.UTC(2026, 10, 20, 9);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+    let issued = 0;
+    sts.on(AssumeRoleCommand).callsFake(() => ({
+      Credentials: { AccessKeyId: `ASIA${++issued}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(now + 15 * 60_000) },
+    }));
+    const ports = createContainmentPorts(readRuntimeConfig({ STATE_TABLE: 't', TOPIC_ARN: 'arn:aws:sns:us-east-1:1:t' }));
+    const first = await ports.iamFor('111122223333');
+    const again = await ports.iamFor('111122223333');
+    expect(again).toBe(first);
+    expect(issued).toBe(1);
+    // Past the refresh margin the credentials are assumed anew; the port (its client and connection) stays.
+    now += 11 * 60_000;
+    vi.setSystemTime(now);
+    const later = await ports.iamFor('111122223333');
+    expect(later).toBe(first);
+    expect(issued).toBe(2);
+    expect(await ports.iamFor('444455556666')).not.toBe(first);
+    vi.useRealTimers();
   });
 });
