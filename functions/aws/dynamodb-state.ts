@@ -6,7 +6,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -286,34 +285,31 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async claimResponse(claim: ResponseClaim, intent: LedgerEntry): Promise<boolean> {
-    try {
-      // The claim and the ledger's intent entry in one transaction: both or neither, one round trip.
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { pk: `RESPONSE#${claim.principalArn}`, sk: claim.responseKey, until: claim.leaseUntil, expiresAt: ttl(claim.leaseUntil) },
-                // Free when never claimed, or when the last claim has lapsed (TTL deletion is not immediate).
-                ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
-                ExpressionAttributeNames: { '#until': 'until' },
-                ExpressionAttributeValues: { ':now': claim.now },
-              },
-            },
-            { Put: { TableName: this.table, Item: this.ledgerItem(intent) } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      // A failed condition cancels the transaction; its reasons name ConditionalCheckFailed.
-      // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      const conditionFailed = reasons ? reasons.some((r) => r.Code === 'ConditionalCheckFailed') : /ConditionalCheckFailed/.test((error as Error).message);
-      if ((error as Error).name === 'TransactionCanceledException' && conditionFailed) return false;
-      throw error;
-    }
+    // The claim (a conditional put) and the ledger's intent entry in one round trip, side by side. Not a
+    // transaction: concurrent claims of one response would cancel each other (TransactionConflict) where a
+    // conditional put simply fails its condition; an intent whose claim failed is followed by `coalesced`.
+    const [claimed] = await Promise.all([
+      this.client
+        .send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { pk: `RESPONSE#${claim.principalArn}`, sk: claim.responseKey, until: claim.leaseUntil, expiresAt: ttl(claim.leaseUntil) },
+            // Free when never claimed, or when the last claim has lapsed (TTL deletion is not immediate).
+            ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
+            ExpressionAttributeNames: { '#until': 'until' },
+            ExpressionAttributeValues: { ':now': claim.now },
+          }),
+        )
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (isConditionFailure(error)) return false;
+            throw error;
+          },
+        ),
+      this.write(intent),
+    ]);
+    return claimed;
   }
 
   async confirmResponse(principalArn: string, responseKey: string, until: number): Promise<void> {

@@ -10,6 +10,8 @@ export interface CriticalPath {
   readonly iamCallsBefore: number;
   /** Calls of any kind before the write (sequential or not). */
   readonly callsBefore: number;
+  /** The services those calls went to. */
+  readonly servicesBefore: readonly string[];
   /** The first IAM write, with its time from the first call of the event. */
   readonly write: RecordedCall | null;
   readonly msToWrite: number | null;
@@ -28,6 +30,7 @@ export function criticalPath(calls: readonly RecordedCall[]): CriticalPath {
     dynamoRoundTrips: Math.max(0, ...depth.values()),
     iamCallsBefore: before.filter((c) => c.service === 'iam').length,
     callsBefore: before.length,
+    servicesBefore: [...new Set(before.map((c) => c.service))].sort(),
     write,
     msToWrite: write ? write.startedAt - first : null,
     timeline: [...calls].sort((a, b) => a.startedAt - b.startedAt).map((c) => `${(c.startedAt - first).toFixed(0)}-${(c.endedAt - first).toFixed(0)}ms ${c.action}`).join(' | '),

@@ -33,9 +33,16 @@ export default async function setup(project: TestProject): Promise<() => void> {
     server!.stderr!.on('data', onData);
     server!.once('exit', (code) => reject(new Error(`moto server exited (${code}): ${output.slice(0, 500)}`)));
   });
-  // Keep draining its request log so the pipe never fills.
-  server.stdout!.resume();
-  server.stderr!.resume();
+  // Keep draining its request log so the pipe never fills; MOTO_LOG=file keeps it (tracebacks of its 500s).
+  if (process.env.MOTO_LOG) {
+    const { createWriteStream } = await import('node:fs');
+    const log = createWriteStream(process.env.MOTO_LOG);
+    server.stdout!.pipe(log);
+    server.stderr!.pipe(log);
+  } else {
+    server.stdout!.resume();
+    server.stderr!.resume();
+  }
   project.provide('motoEndpoint', endpoint);
   return () => {
     if (server?.pid) process.kill(server.pid, 'SIGTERM');

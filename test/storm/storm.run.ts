@@ -84,6 +84,7 @@ describe(`storm: ${EVENTS} violating events from one agent session, ${CONCURRENC
       iamWrites,
       distinctResponses: byOutcome.contained,
       ledger: byOutcome,
+      containedBy: ledger.filter((e) => e.outcome === 'contained').map((e) => `${e.eventID} ${e.response}: ${e.changes.map((c) => c.kind).join('+')}`),
       deliveries: Object.fromEntries(outcomes),
       policiesOnRole: PolicyNames,
     };
@@ -96,8 +97,11 @@ describe(`storm: ${EVENTS} violating events from one agent session, ${CONCURRENC
     expect(eventsInLedger.size).toBe(EVENTS);
     expect(byOutcome.failed).toBe(0);
     expect(byOutcome.contained + byOutcome.coalesced).toBe(EVENTS);
-    // deny-action, then quarantine-role once the strikes escalate: at most one write of each (plus its tag).
-    expect(byOutcome.contained).toBeLessThanOrEqual(2);
+    // Every event's claim came with its intent entry.
+    expect(byOutcome.intent).toBe(EVENTS);
+    // deny-action, then quarantine-role once the strikes escalate, then (the agent writing to its own,
+    // now quarantined, role) the tamper rule's deny: at most one write of each (plus the quarantine tag).
+    expect(byOutcome.contained).toBeLessThanOrEqual(3);
     expect(iamWrites).toBeGreaterThan(0);
     expect(iamWrites).toBeLessThanOrEqual(byOutcome.contained * 2);
     expect(PolicyNames).toEqual(expect.arrayContaining(['AgentGuardrail-DenyActions', 'AgentGuardrail-Quarantine', 'app']));

@@ -154,8 +154,7 @@ function requestOf(call: RecordedCall, principal: string): { resource: string; a
   const listOf = (prefix: string) => Object.entries(p).filter(([k]) => new RegExp(`^${prefix}\\.member\\.\\d+(\\.Key)?$`).test(k)).map(([, v]) => String(v));
   switch (call.service) {
     case 'dynamodb': {
-      const items = (p.TransactItems as Record<string, { TableName?: string }>[] | undefined) ?? [];
-      const tables = [p.TableName, ...Object.keys((p.RequestItems as object | undefined) ?? {}), ...items.map((i) => Object.values(i)[0]!.TableName)].filter(Boolean);
+      const tables = [p.TableName, ...Object.keys((p.RequestItems as object | undefined) ?? {})].filter(Boolean);
       return { resource: `arn:aws:dynamodb:${CONFIG.region}:${CONFIG.securityAccount}:table/${String(tables[0])}`, account: CONFIG.securityAccount, context };
     }
     case 'sns':
@@ -195,17 +194,8 @@ async function unauthorizedCalls(): Promise<string[]> {
       identityPolicies = rolePolicies(member, roleLogicalIdByName(member, principal.split('/').at(-1)!, at)!, at);
     }
     if (call.action !== 'sts:AssumeRole') {
-      // A transaction is authorized item by item, by the actions it performs (PutItem, UpdateItem, ...).
-      // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
-      const TRANSACT: Record<string, string> = { Put: 'dynamodb:PutItem', Update: 'dynamodb:UpdateItem', Delete: 'dynamodb:DeleteItem', ConditionCheck: 'dynamodb:ConditionCheckItem' };
-      const actions =
-        call.action === 'dynamodb:TransactWriteItems'
-          ? (call.params.TransactItems as Record<string, unknown>[]).map((item) => TRANSACT[Object.keys(item)[0]!]!)
-          : [call.action];
-      for (const action of actions) {
-        const decision = await authorize({ principal, action, resource, resourceAccount: account, identityPolicies, context });
-        if (decision !== 'Allowed') denied.push(`${principal} ${action} ${resource}: ${decision}`);
-      }
+      const decision = await authorize({ principal, action: call.action, resource, resourceAccount: account, identityPolicies, context });
+      if (decision !== 'Allowed') denied.push(`${principal} ${call.action} ${resource}: ${decision}`);
     } else {
       // Cross-account: the guard role's own policy and the responder's trust policy, as the member template
       // writes it, must both allow it.

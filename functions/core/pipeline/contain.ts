@@ -32,7 +32,7 @@ export async function knownDocuments(response: ResponseWrites, state: Pick<Guard
 }
 
 /**
- * The contain stage: claims the response (one IAM write per distinct response, with the ledger's intent
+ * The contain stage: claims the response (one IAM write per distinct response, the ledger's intent
  * in the same round trip) and applies it, merging with the documents state says the guardrail last wrote.
  * Never throws: a failure is returned for the record stage to ledger, then rethrown by the pipeline.
  */

@@ -24,7 +24,7 @@ export async function respondTo(finding: Finding, ctx: EventContext): Promise<Le
     deps.metrics?.timeToContain(deps.now() - Date.parse(detail.record.eventTime));
   }
   if (containment.outcome === 'failed') deps.metrics?.count('ContainmentFailures');
-  if (finding.rule === TAMPER_RULE_ID && deps.policy.mode === 'enforce' && containment.outcome !== 'coalesced') await restoreTampered(finding, ctx);
+  if (finding.rule === TAMPER_RULE_ID && deps.policy.mode === 'enforce' && containment.outcome !== 'coalesced') await restoreTampered(finding, containment.changes, ctx);
 
   const failure = containment.failure as Error | null;
   const reason = failure

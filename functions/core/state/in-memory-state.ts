@@ -158,9 +158,9 @@ export class InMemoryState implements GuardrailState, Ledger {
   async claimResponse(claim: ResponseClaim, intent: LedgerEntry): Promise<boolean> {
     const key = `${claim.principalArn}|${claim.responseKey}`;
     const until = this.responses.get(key);
+    this.ledger.push(intent);
     if (until !== undefined && until > claim.now) return false;
     this.responses.set(key, claim.leaseUntil);
-    this.ledger.push(intent);
     return true;
   }
 

@@ -48,8 +48,8 @@ export interface Ledger {
   addExemption(principalArn: string, until: number, reason: string): Promise<void>;
   /**
    * Claims one distinct response (same principal, same documents) so that a storm of events calling for
-   * it writes IAM once, and writes the ledger's intent entry with it (one round trip, both or neither):
-   * false when another invocation holds the claim or applied the response within the coalescing window.
+   * it writes IAM once, and writes the ledger's intent entry beside it (one round trip): false when
+   * another invocation holds the claim or applied the response within the coalescing window.
    * The claim lasts until `leaseUntil` (the invocation's deadline) unless confirmed: it never outlives a
    * write that did not happen.
    */

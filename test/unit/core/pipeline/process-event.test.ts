@@ -229,3 +229,19 @@ describe('exactly once', () => {
     expect(state.ledger.some((e) => e.outcome === 'coalesced')).toBe(false);
   });
 });
+
+describe('tampering with a quarantined role', () => {
+  it('adds the tamper deny to what is in place and does not put back the document it just extended', async () => {
+    const { deps, state, accounts } = await setup();
+    const [assume, put, attach, attachUser] = scenario('02-tagged-session-escalates');
+    for (const event of [assume, put, attach, attachUser]) await guard(event, deps);
+    const iam = accounts.get('111122223333')!;
+    expect(iam.inline.get('role/DevOps')?.has('AgentGuardrail-Quarantine')).toBe(true);
+    // The agent writes to its own, now quarantined, role again: tampering.
+    const again = JSON.parse(JSON.stringify(put).replaceAll(eventIdOf(put), '86b96c74-1209-f20e-db45-6b1362070000')) as unknown;
+    expect(await guard(again, deps)).toMatchObject({ findings: [{ rule: 'guardrail-tamper', outcome: 'contained' }] });
+    const actions = iam.inline.get('role/DevOps')!.get('AgentGuardrail-DenyActions')!.Statement.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['iam:PutRolePolicy', 'iam:Attach*Policy']));
+    expect(state.ledger.some((e) => e.response === 're-apply')).toBe(false);
+  });
+});
