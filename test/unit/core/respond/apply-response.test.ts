@@ -34,6 +34,21 @@ describe('applyResponse', () => {
     expect(again[0]).toMatchObject({ kind: 'inline-policy', changed: false });
   });
 
+  it('with the last-written document known from state, writes first and reads IAM only to verify', async () => {
+    const iam = new FakeIam();
+    const calls: string[] = [];
+    const get = iam.getInlinePolicy.bind(iam);
+    const put = iam.putInlinePolicy.bind(iam);
+    iam.getInlinePolicy = async (...args) => (calls.push('get'), get(...args));
+    iam.putInlinePolicy = async (...args) => (calls.push('put'), put(...args));
+    const previous = document([{ Sid: 'DenyAll', Effect: 'Deny', Action: 'iam:CreateRole', Resource: '*' }]);
+    const [change] = await applyResponse(denyWrite(['iam:Put*Policy']), portsFor(iam), (_account, _identity, name) => (name === 'AgentGuardrail-DenyActions' ? previous : null));
+    expect(calls).toEqual(['put', 'get']);
+    // Merged with what state says is there, and that recorded as what the write replaced.
+    expect(change).toMatchObject({ kind: 'inline-policy', previous, changed: true });
+    expect(iam.inline.get('role/DevOps')!.get('AgentGuardrail-DenyActions')!.Statement[0]!.Action).toEqual(['iam:CreateRole', 'iam:Put*Policy']);
+  });
+
   it('re-writes when IAM reads back a stale document (eventual consistency)', async () => {
     const iam = new FakeIam();
     iam.inline.set('role/DevOps', new Map());
