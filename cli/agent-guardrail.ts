@@ -13,8 +13,10 @@ commands:
       detect over CloudTrail files or folders (log files, .gz, EventBridge events, JSON Lines)
   plan [--policy FILE] [--format json] PATH...
       replay, then print for each violation the exact IAM documents the guard would write
-  check [--policy FILE]
-      validate the policy and print the EventBridge patterns compiled from it
+  check [--policy FILE] [--coverage]
+      validate the policy and print the EventBridge patterns compiled from it and the rules that need
+      read-only or data events; --coverage: what the policy does when an agent performs each AWS
+      technique of the Stratus Red Team catalogue
   invoke guard|override FILE
       run the real handler in-process against the AWS endpoint the environment names
   demo
@@ -36,6 +38,7 @@ async function run(argv: string[]): Promise<number> {
       policy: { type: 'string' },
       format: { type: 'string' },
       'fail-on-violation': { type: 'boolean' },
+      coverage: { type: 'boolean' },
     },
   });
   switch (command) {
@@ -52,7 +55,7 @@ async function run(argv: string[]): Promise<number> {
       return invokeCommand(positionals);
     case 'check':
       if (positionals.length > 0) throw new UsageError('check takes no paths');
-      return checkCommand({ policy: values.policy });
+      return checkCommand({ policy: values.policy, coverage: values.coverage });
     case 'demo':
       return demoCommand();
     default:

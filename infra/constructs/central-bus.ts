@@ -1,3 +1,4 @@
+import { CLOUDTRAIL_API_CALL, CONSOLE_SIGN_IN } from '../../functions/core/policy/compile-event-patterns.ts';
 import { Duration } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { AnyPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -38,7 +39,7 @@ export class CentralBus extends Construct {
     this.bus.archive('Archive', {
       archiveName: `${props.busName}-archive`,
       description: 'Every CloudTrail event forwarded to the guardrail, for replay',
-      eventPattern: { detailType: ['AWS API Call via CloudTrail'] },
+      eventPattern: { detailType: [CLOUDTRAIL_API_CALL, ...CONSOLE_SIGN_IN] },
       retention: props.archiveRetention,
     });
   }

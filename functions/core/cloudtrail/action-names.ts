@@ -35,6 +35,8 @@ const EVENT_NAME_EXCEPTIONS: Readonly<Record<string, string>> = {
   's3:ListObjects': 'ListBucket',
   's3:ListObjectsV2': 'ListBucket',
   's3:PutObjectLockConfiguration': 'PutBucketObjectLockConfiguration',
+  // Multi-object delete is one event; each key needs s3:DeleteObject.
+  's3:DeleteObjects': 'DeleteObject',
   'kms:ReEncrypt': 'ReEncryptFrom',
 };
 
@@ -78,7 +80,8 @@ function deriveAction(eventSource: string, eventName: string): string {
 
 const EVENT_SOURCE_OF_SERVICE: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(SERVICE_PREFIX_EXCEPTIONS)
-    .filter(([host]) => !host.includes('.') && !host.includes('runtime') && !host.endsWith('-agent'))
+    // SES records carry eventSource ses.amazonaws.com, whatever host the call went to.
+    .filter(([host]) => !host.includes('.') && !host.includes('runtime') && !host.endsWith('-agent') && host !== 'email')
     .map(([host, prefix]) => [prefix, host]),
 );
 

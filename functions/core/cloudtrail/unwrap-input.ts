@@ -7,6 +7,7 @@
 export const CLOUDTRAIL_DETAIL_TYPES: ReadonlySet<string> = new Set([
   'AWS API Call via CloudTrail',
   'AWS Console Sign In via CloudTrail',
+  'AWS Console Signin via CloudTrail',
   'AWS Console Action via CloudTrail',
   'AWS Service Event via CloudTrail',
 ]);

@@ -58,6 +58,7 @@ function applicableRules(rules: readonly CompiledRule[], record: CloudTrailRecor
   const account = record.recipientAccountId ?? principal.account;
   return rules.filter((rule) => {
     if (rule.accounts && !rule.accounts.has(account)) return false;
+    if (rule.parameters && !rule.parameters(record)) return false;
     if (!rule.resourceMatchers) return true;
     arns ??= resourceArnsOf(record, principal.partition);
     return arns.some((arn) => rule.resourceMatchers!.some((matcher) => matcher.test(arn)));

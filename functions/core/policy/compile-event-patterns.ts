@@ -7,6 +7,14 @@ import { isReadOnlyManagementEvent } from './read-only-events.ts';
 /** EventBridge's default event-pattern size quota is 2,048 characters (adjustable to 4,096). */
 export const MAX_PATTERN_CHARS = 2048;
 export const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
+/**
+ * Console sign-in events (signin.amazonaws.com: ConsoleLogin, SwitchRole, ...) reach EventBridge under
+ * their own detail-type: "AWS Console Sign In via CloudTrail" as delivered and as rules in the wild match
+ * it; the EventBridge guide spells it "AWS Console Signin via CloudTrail". Both are matched.
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+ */
+export const CONSOLE_SIGN_IN = ['AWS Console Sign In via CloudTrail', 'AWS Console Signin via CloudTrail'] as const;
+const SIGN_IN_SOURCE = 'signin.amazonaws.com';
 
 /**
  * EventBridge rule states. ENABLED rules never receive read-only management events delivered through
@@ -63,7 +71,7 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
     const service = eventSource.replace('.amazonaws.com', '');
     const build = (eventName: unknown[]) => ({
       source: [AWS_SOURCE] as const,
-      'detail-type': [CLOUDTRAIL_API_CALL],
+      'detail-type': eventSource === SIGN_IN_SOURCE ? [...CONSOLE_SIGN_IN] : [CLOUDTRAIL_API_CALL],
       detail: { eventSource: [eventSource], eventName },
     });
     const chunks: unknown[][] = [];

@@ -3,6 +3,7 @@ import { durationMs } from './duration.ts';
 import { expandActionPattern } from './expand-action-pattern.ts';
 import { TAMPER_RULE_ID, type ResponseName } from './constants.ts';
 import type { Policy } from './schema.ts';
+import { compileParameterConditions, type ParameterMatcher } from './parameter-conditions.ts';
 import { wildcardToRegExp } from './wildcard.ts';
 
 export interface CompiledRule {
@@ -19,6 +20,8 @@ export interface CompiledRule {
   readonly resourcePatterns: readonly string[];
   /** null when the rule applies in every account. */
   readonly accounts: ReadonlySet<string> | null;
+  /** null when any parameters match; else true when the call has the harmful parameters. */
+  readonly parameters: ParameterMatcher | null;
   readonly escalate: { readonly after: number; readonly withinMs: number; readonly to: ResponseName } | null;
 }
 
@@ -70,6 +73,7 @@ function buildTamperRule(response: ResponseName): CompiledRule {
     resourceMatchers: null,
     resourcePatterns: ['*'],
     accounts: null,
+    parameters: null,
     escalate: null,
   };
 }
@@ -102,6 +106,7 @@ export function compilePolicy(policy: Policy, catalogue: ActionCatalogue): Compi
       resourceMatchers: anyResource ? null : rule.match.resources.map((pattern) => wildcardToRegExp(pattern)),
       resourcePatterns: anyResource ? ['*'] : rule.match.resources,
       accounts: rule.match.accounts.length > 0 ? new Set(rule.match.accounts) : null,
+      parameters: compileParameterConditions(rule.match.parameters),
       escalate: rule.escalate
         ? { after: rule.escalate.after, withinMs: durationMs(rule.escalate.within), to: rule.escalate.to }
         : null,

@@ -25,6 +25,29 @@ const tagMapSchema = z
   .record(z.string().min(1).max(128), z.string().max(256))
   .describe('Tag keys and the values that mark an agent.');
 
+const parameterConditionSchema = z
+  .object({
+    path: z
+      .string()
+      .regex(
+        /^(requestParameters|responseElements|additionalEventData)(\.[A-Za-z0-9_$@-]{1,128}){1,8}$/,
+        'must be a dotted path under requestParameters, responseElements or additionalEventData',
+      )
+      .describe('Where in the record to look, e.g. requestParameters.createVolumePermission.add.items.userId; arrays are searched element by element.'),
+    matches: z
+      .array(z.string().min(1).max(256))
+      .min(1)
+      .max(20)
+      .optional()
+      .describe('Values that make the call match (case-insensitive, * and ? wildcards); omitted: any value present.'),
+    except: z
+      .array(z.string().min(1).max(256))
+      .max(20)
+      .default([])
+      .describe('Values that never match, e.g. "${account}" (the account the call was made in) to single out foreign accounts.'),
+  })
+  .strict();
+
 export const ruleSchema = z
   .object({
     id: z
@@ -37,6 +60,12 @@ export const ruleSchema = z
         actions: z.array(actionPatternSchema).min(1),
         resources: z.array(arnPatternSchema).min(1).default(['*']),
         accounts: z.array(z.string().regex(/^\d{12}$/, 'must be a 12-digit account id')).default([]),
+        parameters: z
+          .array(parameterConditionSchema)
+          .min(1)
+          .max(20)
+          .optional()
+          .describe('The call matches only when at least one of these holds (harmful only with these parameters).'),
       })
       .strict(),
     response: z.enum(RESPONSE_NAMES),

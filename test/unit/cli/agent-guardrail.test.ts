@@ -90,7 +90,7 @@ describe('agent-guardrail exit codes', () => {
     writeFileSync(policy, readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace('"iam:CreatePolicyVersion"', '"iam:CreatePolicyVersio"'));
     const { code, stderr } = await cli(['check', '--policy', policy]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/bad\.yaml:\d+:\d+ rules\[0\]\.match\.actions\[2\]: unknown IAM action "iam:CreatePolicyVersio" \(did you mean "iam:CreatePolicyVersion"\?\)/);
+    expect(stderr).toMatch(/bad\.yaml:\d+:\d+ rules\[\d+\]\.match\.actions\[2\]: unknown IAM action "iam:CreatePolicyVersio" \(did you mean "iam:CreatePolicyVersion"\?\)/);
   });
 });
 

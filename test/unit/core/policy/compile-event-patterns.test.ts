@@ -14,7 +14,10 @@ describe('compileEventPatterns', () => {
     expect(names('lambda.amazonaws.com')).toContainEqual({ prefix: 'UpdateFunctionCode' });
     for (const pattern of patterns) {
       expect(JSON.stringify(pattern.pattern).length).toBeLessThanOrEqual(MAX_PATTERN_CHARS);
-      expect(pattern.pattern['detail-type']).toEqual(['AWS API Call via CloudTrail']);
+      // Console sign-in events come under their own detail-type (both spellings in use are matched).
+      expect(pattern.pattern['detail-type']).toEqual(
+        pattern.pattern.detail.eventSource[0] === 'signin.amazonaws.com' ? ['AWS Console Sign In via CloudTrail', 'AWS Console Signin via CloudTrail'] : ['AWS API Call via CloudTrail'],
+      );
     }
     expect(new Set(patterns.map((p) => p.name)).size).toBe(patterns.length);
   });

@@ -32,12 +32,25 @@ describe('policy loading', () => {
   it('compiles the shipped default policy', async () => {
     const policy = await loadDefaultPolicy();
     expect(policy.rules.map((rule) => rule.id)).toEqual([
+      'no-guardrail-changes',
       'no-privilege-escalation',
       'no-credential-minting',
       'no-audit-evasion',
       'no-data-destruction',
       'no-leaving-organization',
-      'no-guardrail-changes',
+      'no-log-expiry',
+      'no-sharing-outside',
+      'no-backdoors',
+      'no-remote-execution',
+      'no-user-data-changes',
+      'no-unusual-instances',
+      'no-secret-harvesting',
+      'no-decrypted-parameter-harvesting',
+      'no-user-data-reads',
+      'no-ses-enumeration',
+      'no-model-abuse',
+      'no-mass-object-deletion',
+      'no-console-sign-in-without-mfa',
     ]);
   });
 
