@@ -8,6 +8,8 @@ import { loadCloudAssembly, resolve, resolveString, resourcesOfType, type CloudA
 import { MAX_TEMPLATE_BODY_BYTES } from '../../infra/stacks/security-account-stack.ts';
 import { compileEventPatterns } from '../../functions/core/policy/compile-event-patterns.ts';
 import { loadDefaultPolicy } from '../helpers/policy.ts';
+import { AWS_TECHNIQUES } from '../../functions/config/attack-techniques.ts';
+import { techniqueRecords } from '../../functions/config/technique-records.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CONFIG = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context.agentGuardrail as { organizationId: string; securityAccount: string; managementAccount: string; region: string };
@@ -56,6 +58,31 @@ describe('delivery: which events reach the guard through the synthesized templat
       }
     }
     expect(delivered).toBeGreaterThanOrEqual(24);
+  });
+
+  it('delivers every call of every covered AWS technique of the Stratus Red Team catalogue, console sign-in included', async () => {
+    const { expected } = JSON.parse(readFileSync(join(ROOT, 'test/cases/techniques.json'), 'utf8')) as { expected: Record<string, string | null> };
+    let delivered = 0;
+    for (const technique of AWS_TECHNIQUES.filter((t) => expected[t.id])) {
+      for (const record of techniqueRecords(technique, 'agent')) {
+        const source = String(record.eventSource).replace('.amazonaws.com', '');
+        const envelope = {
+          version: '0',
+          id: `twin-${String(record.eventID)}`,
+          'detail-type': source === 'signin' ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
+          source: `aws.${source}`,
+          account: MEMBER,
+          time: record.eventTime,
+          region: record.awsRegion,
+          resources: [],
+          detail: record,
+        } as unknown as EventBridgeEvent;
+        const result = await deliver(assembly, ORG, envelope);
+        expect(result.delivered, `${technique.id} ${String(record.eventName)}: ${'reason' in result ? result.reason : ''}`).toBe(true);
+        delivered++;
+      }
+    }
+    expect(delivered).toBeGreaterThanOrEqual(43);
   });
 
   it('bakes no account list into the functions (defect 2: accounts that join later, Lambda\'s 4 KB environment)', () => {

@@ -2,7 +2,6 @@ import { eventNamesOf } from '../cloudtrail/action-names.ts';
 import { ASSUME_ROLE_EVENTS } from '../detect/observe-session.ts';
 import { GUARDRAIL_WATCHED_IAM_EVENTS } from '../detect/tamper.ts';
 import type { CompiledPolicy } from './compile-policy.ts';
-import { isReadOnlyManagementEvent } from './read-only-events.ts';
 
 /** EventBridge's default event-pattern size quota is 2,048 characters (adjustable to 4,096). */
 export const MAX_PATTERN_CHARS = 2048;
@@ -85,10 +84,12 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
     }
     chunks.push(chunk);
     chunks.forEach((eventName, i) => {
-      const carriesReadOnly = eventName.some((n) => isReadOnlyManagementEvent(eventSource, n as string | { prefix: string }));
       patterns.push({
         name: chunks.length > 1 ? `${service}-${i + 1}` : service,
-        state: carriesReadOnly ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
+        // Every rule takes read-only management events too: which calls CloudTrail marks `readOnly` is not
+        // only the Describe/Get/List names (InvokeModel, BatchGetSecretValue are read-only too), and the
+        // pattern's event names already limit what arrives to what the policy names.
+        state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
         pattern: build(eventName),
       });
     });
