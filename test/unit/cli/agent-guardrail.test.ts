@@ -161,3 +161,24 @@ describe('agent-guardrail demo', () => {
     expect(stdout).toMatch(/^7 violations found/m);
   });
 });
+
+describe('agent-guardrail check', () => {
+  it('--coverage prints technique → ATT&CK → rule → response for the whole catalogue', async () => {
+    const { code, stdout, stderr } = await cli(['check', '--coverage']);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/^aws\.exfiltration\.ec2-share-ebs-snapshot\s+T1537\s+no-sharing-outside\s+deny-action, quarantine-role after 2 within 1h$/m);
+    expect(stdout).toMatch(/^aws\.initial-access\.console-login-without-mfa\s+T1078\.004\s+no-console-sign-in-without-mfa\s+quarantine-role$/m);
+    expect(stdout).toMatch(/^aws\.impact\.s3-ransomware-client-side-encryption\s+T1486\s+\(not covered\)\s+The calls are GetObject and PutObject/m);
+    expect(stdout).toMatch(/^42 of 43 techniques covered$/m);
+  });
+
+  it('lists the rules that need data events or read-only events', async () => {
+    const { code, stdout } = await cli(['check']);
+    expect(code).toBe(0);
+    const rules = (JSON.parse(stdout) as { rules: { id: string; dataEvents?: string[]; readOnlyEvents?: string[] }[] }).rules;
+    expect(rules.find((r) => r.id === 'no-mass-object-deletion')?.dataEvents).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
+    expect(rules.find((r) => r.id === 'no-secret-harvesting')?.readOnlyEvents).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue']));
+    expect(rules.find((r) => r.id === 'no-privilege-escalation')).not.toHaveProperty('dataEvents');
+  });
+});
