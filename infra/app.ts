@@ -19,7 +19,11 @@ export async function buildApp(app: App): Promise<{
   managementMembers: MemberAccountStack[];
 }> {
   const config = parseDeploymentConfig(app.node.tryGetContext('agentGuardrail'));
-  const policyBundle = await buildPolicyBundle(config.policyFile, config.mode);
+  const policyBundle = await buildPolicyBundle(config.policyFile, config.mode, {
+    securityAccount: config.securityAccount,
+    managementAccount: config.managementAccount,
+    memberRegions: config.memberRegions,
+  });
   const patterns = compileEventPatterns(compilePolicyBundle(policyBundle));
   const env = { account: config.securityAccount, region: config.region };
   const security = new SecurityAccountStack(app, 'AgentGuardrail-Security', { env, config, policyBundle, patterns });

@@ -2,17 +2,19 @@
  * Names other stacks and accounts rely on. Every resource the guardrail creates in a member account is
  * named AgentGuardrail…, so changing it is visible (the guardrail's own rules watch these names).
  */
+import { GUARDRAIL_ROLES } from '../functions/core/detect/guardrail-principals.ts';
+
 export const NAMES = {
   bus: 'agent-guardrail',
-  guardRole: 'AgentGuardrail-GuardFunction',
-  overrideRole: 'AgentGuardrail-OverrideFunction',
+  guardRole: GUARDRAIL_ROLES.guard,
+  overrideRole: GUARDRAIL_ROLES.override,
   guardFunction: 'AgentGuardrail-Guard',
   overrideFunction: 'AgentGuardrail-Override',
-  responderRole: 'AgentGuardrailResponder',
+  responderRole: GUARDRAIL_ROLES.responder,
   responderPolicy: 'AgentGuardrail-Responder',
-  scpRole: 'AgentGuardrailScpResponder',
+  scpRole: GUARDRAIL_ROLES.scp,
   /** One per stack instance: IAM is global, so the region is part of the name. */
-  forwardRolePrefix: 'AgentGuardrail-EventForwarder-',
+  forwardRolePrefix: GUARDRAIL_ROLES.forwarderPrefix,
   forwardRulePrefix: 'AgentGuardrail-Forward-',
   forwardDeadLetters: 'AgentGuardrail-ForwardDeadLetters',
   memberStackSet: 'AgentGuardrail-Member',

@@ -2,6 +2,7 @@ import type { CompiledPolicy } from '../core/policy/compile-policy.ts';
 import { catalogueFromMap } from '../core/policy/action-catalogue.ts';
 import { compilePolicy } from '../core/policy/compile-policy.ts';
 import type { Policy } from '../core/policy/schema.ts';
+import type { GuardrailDeployment } from '../core/detect/guardrail-principals.ts';
 
 /**
  * The policy as deployed: validated at synth (defaults filled in) and embedded into the function bundle
@@ -11,12 +12,14 @@ import type { Policy } from '../core/policy/schema.ts';
 export interface PolicyBundle {
   readonly policy: Policy;
   readonly actions: Readonly<Record<string, readonly string[]>>;
+  /** Where the guardrail is deployed, so its own roles are known by exact ARN. */
+  readonly deployment?: GuardrailDeployment;
 }
 
 declare const __AGENT_GUARDRAIL_POLICY__: string | undefined;
 
 export function compilePolicyBundle(bundle: PolicyBundle): CompiledPolicy {
-  const result = compilePolicy(bundle.policy, catalogueFromMap(new Map(Object.entries(bundle.actions))));
+  const result = compilePolicy(bundle.policy, catalogueFromMap(new Map(Object.entries(bundle.actions))), bundle.deployment ?? null);
   if (!result.ok) throw new Error(`embedded policy does not compile: ${result.problems.map((p) => p.message).join('; ')}`);
   return result.policy;
 }

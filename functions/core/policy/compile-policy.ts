@@ -5,6 +5,7 @@ import { TAMPER_RULE_ID, type ResponseName } from './constants.ts';
 import type { Policy } from './schema.ts';
 import { compileParameterConditions, type ParameterMatcher } from './parameter-conditions.ts';
 import { wildcardToRegExp } from './wildcard.ts';
+import { guardrailRoleArns, type GuardrailDeployment } from '../detect/guardrail-principals.ts';
 
 export interface CompiledRule {
   readonly id: string;
@@ -40,6 +41,8 @@ export interface CompiledPolicy {
   readonly mode: Policy['mode'];
   readonly agents: AgentMatchers;
   readonly protectedPrincipals: readonly RegExp[];
+  /** The guardrail's own roles, by exact ARN (detect/guardrail-principals.ts). */
+  readonly guardrailRoles: readonly RegExp[];
   readonly rules: readonly CompiledRule[];
   readonly tamperRule: CompiledRule;
   /** Rules whose actions include `action` (canonical `service:Action`); constant time for known actions. */
@@ -83,7 +86,7 @@ function buildTamperRule(response: ResponseName): CompiledRule {
  * so evaluating an event looks up its action instead of scanning every rule.
  * @example compilePolicy(policy, catalogue).ok // false when a rule names "iam:PutRolePolicyy"
  */
-export function compilePolicy(policy: Policy, catalogue: ActionCatalogue): CompileResult {
+export function compilePolicy(policy: Policy, catalogue: ActionCatalogue, deployment: GuardrailDeployment | null = null): CompileResult {
   const problems: PolicyProblem[] = [];
   const index = new Map<string, CompiledRule[]>();
   const wildcardFallback = new Map<string, { matcher: RegExp; rule: CompiledRule }[]>();
@@ -164,6 +167,7 @@ export function compilePolicy(policy: Policy, catalogue: ActionCatalogue): Compi
         userAgents: policy.agents.userAgentPatterns.map((p) => wildcardToRegExp(p, 'i')),
       },
       protectedPrincipals: policy.protected.principalArnPatterns.map((p) => wildcardToRegExp(p)),
+      guardrailRoles: guardrailRoleArns(deployment),
       rules,
       tamperRule: buildTamperRule(policy.tamper.response),
       rulesFor,

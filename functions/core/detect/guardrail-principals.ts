@@ -1,0 +1,44 @@
+/**
+ * The guardrail's own roles, by exact ARN: never contained, and their calls never acted on. Never by name
+ * prefix: an agent allowed iam:CreateRole could otherwise name a role `AgentGuardrail…` and work through it
+ * uncontained. Names that exist in every member account (the responder, one forwarding role per member
+ * region, all created by the StackSet) are matched in any account, since an agent cannot create a role
+ * whose name is taken; the function roles and the SCP role only in the account that holds them.
+ */
+export const GUARDRAIL_ROLES = {
+  responder: 'AgentGuardrailResponder',
+  guard: 'AgentGuardrail-GuardFunction',
+  override: 'AgentGuardrail-OverrideFunction',
+  scp: 'AgentGuardrailScpResponder',
+  /** One per stack instance: IAM is global, so the region is part of the name. */
+  forwarderPrefix: 'AgentGuardrail-EventForwarder-',
+} as const;
+
+/** Where the guardrail is deployed; known at synth (embedded in the function bundle), unknown to a local replay. */
+export interface GuardrailDeployment {
+  readonly securityAccount: string;
+  readonly managementAccount: string;
+  readonly memberRegions: readonly string[];
+}
+
+const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d';
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function roleArn(account: string, name: string): RegExp {
+  return new RegExp(`^arn:aws[a-z-]*:iam::${account}:role/${name}$`);
+}
+
+/**
+ * The exact role ARNs (as patterns over partition, and account where the name is taken everywhere) of the
+ * guardrail's own roles. Without a deployment (local replay), the same names in any account.
+ */
+export function guardrailRoleArns(deployment: GuardrailDeployment | null): RegExp[] {
+  const any = '\\d{12}';
+  const regions = deployment ? deployment.memberRegions.map(escape).join('|') : REGION;
+  return [
+    roleArn(any, escape(GUARDRAIL_ROLES.responder)),
+    roleArn(any, `${escape(GUARDRAIL_ROLES.forwarderPrefix)}(?:${regions})`),
+    roleArn(deployment ? escape(deployment.securityAccount) : any, `(?:${escape(GUARDRAIL_ROLES.guard)}|${escape(GUARDRAIL_ROLES.override)})`),
+    roleArn(deployment ? escape(deployment.managementAccount) : any, escape(GUARDRAIL_ROLES.scp)),
+  ];
+}
