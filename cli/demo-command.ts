@@ -18,6 +18,7 @@ interface Scenario {
 
 const SCOPE_WORDS = {
   agent: "the agent's sessions only (humans on the role keep working)",
+  session: 'the one session (aws:userid; humans on the role keep working)',
   role: 'the whole role',
   principal: 'the principal',
   account: 'the account (organization-level)',

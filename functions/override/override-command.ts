@@ -114,7 +114,7 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
       await requireExisting(principal, deps);
       const response = payload.command === 'quarantine' ? 'quarantine-role' : 'revoke-sessions';
       const writes = RESPONSE_BUILDERS[response]({
-        response, scope: 'role', principal, signals: [], action: '*', at: now, agents: deps.policy.policy.agents,
+        response, scope: 'role', principal, signals: [], action: '*', at: now, revokeBefore: now + 1000, agents: deps.policy.policy.agents,
         rule: { ...deps.policy.tamperRule, id: `override-${payload.command}`, response },
       });
       if (writes.cannotContain) throw new OverrideError('UnknownPrincipal', writes.cannotContain);

@@ -78,6 +78,8 @@ export class FakeIam implements IamPort {
     this.tags.set(role, tags);
   }
   async setAccessKeyStatus(_user: string, key: string, status: 'Active' | 'Inactive') {
+    // IAM manages long-term (AKIA) keys only; a temporary (ASIA) key id is not found.
+    if (!key.startsWith('AKIA')) throw Object.assign(new Error(`The Access Key with id ${key} cannot be found.`), { name: 'NoSuchEntityException' });
     this.writes++;
     this.keys.set(key, status);
   }

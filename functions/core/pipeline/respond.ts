@@ -15,7 +15,7 @@ import { restoreTampered } from './restore-tampered.ts';
 export async function respondTo(finding: Finding, ctx: EventContext): Promise<LedgerOutcome> {
   const { deps } = ctx;
   const detail = finding.detail!;
-  const response = buildResponse(finding, deps.policy)!;
+  const response = buildResponse(finding, deps.policy, ctx.now)!;
   deps.metrics?.count('Violations');
 
   const containment = await contain(finding, response, ctx);

@@ -5,10 +5,11 @@ import type { ResponseWrites } from './response-input.ts';
 
 /**
  * The writes a violation calls for, as pure data: what the guard would apply through the responder role.
- * Null for anything but a violation.
+ * Null for anything but a violation. `appliedAt` (the guard's clock) moves the revocation cut-off past the
+ * write; without it (plan, replay) the cut-off is a second past the event.
  * @example buildResponse(violation, policy)?.writes[0].policyName // 'AgentGuardrail-DenyActions'
  */
-export function buildResponse(finding: Finding, policy: CompiledPolicy): ResponseWrites | null {
+export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedAt?: number): ResponseWrites | null {
   const detail = finding.detail;
   if (finding.verdict !== 'violation' || !detail?.plan || !finding.rule) return null;
   const rule = finding.rule === policy.tamperRule.id ? policy.tamperRule : policy.rules.find((r) => r.id === finding.rule)!;
@@ -20,6 +21,8 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy): Respons
     rule,
     action: detail.action,
     at: Date.parse(detail.record.eventTime),
+    // IAM's aws:TokenIssueTime has second precision: a second's margin past the write.
+    revokeBefore: Math.max(Date.parse(detail.record.eventTime), appliedAt ?? 0) + 1000,
     agents: policy.policy.agents,
   });
 }

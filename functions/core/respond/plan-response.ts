@@ -3,7 +3,7 @@ import type { SignalName } from '../detect/signals/signal.ts';
 import type { CompiledRule } from '../policy/compile-policy.ts';
 import type { ResponseName } from '../policy/schema.ts';
 
-export type Scope = 'agent' | 'role' | 'principal' | 'account';
+export type Scope = 'agent' | 'session' | 'role' | 'principal' | 'account';
 
 export interface ResponsePlan {
   readonly response: ResponseName;
@@ -25,18 +25,26 @@ export const IAM_EXPRESSIBLE_SIGNALS: ReadonlySet<SignalName> = new Set([
   'mcp-context',
 ]);
 
+/**
+ * Signals that mark one session, not the role: a user agent is the session's own. A role tag or a role ARN
+ * pattern marks every session of the role.
+ */
+export const SESSION_SIGNALS: ReadonlySet<SignalName> = new Set(['user-agent']);
+
 /** Which principals a response would bind, given who acted and what marked them as an agent. */
 export function scopeOf(response: ResponseName, principal: Principal, signals: readonly SignalName[]): Scope {
   if (principal.kind === 'root') return 'account';
   if (principal.kind !== 'role-session') return 'principal';
   const expressible = signals.some((signal) => IAM_EXPRESSIBLE_SIGNALS.has(signal));
+  // Only the session is marked (its user agent): bind that session (aws:userid), never the people on the role.
+  const sessionOnly = !expressible && principal.roleSessionKey !== null && signals.length > 0 && signals.every((s) => SESSION_SIGNALS.has(s));
   switch (response) {
     case 'revoke-sessions':
       // One session can always be named with aws:userid, so revocation never needs to touch humans.
       return 'agent';
     case 'deny-action':
     case 'notify':
-      return expressible ? 'agent' : 'role';
+      return expressible ? 'agent' : sessionOnly ? 'session' : 'role';
     case 'quarantine-role':
       return 'role';
     case 'scp-deny':

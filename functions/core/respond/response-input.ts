@@ -14,8 +14,13 @@ export interface ResponseInput {
   readonly rule: CompiledRule;
   /** The IAM action of the call that broke the rule. */
   readonly action: string;
-  /** Event time, epoch ms: revocation cuts tokens issued before it. */
+  /** Event time, epoch ms. */
   readonly at: number;
+  /**
+   * Revocation cuts tokens issued before this (epoch ms): a second past the time the containment is
+   * applied, so tokens minted by the violating call or before the write landed are cut off too.
+   */
+  readonly revokeBefore: number;
   readonly agents: AgentSignalsConfig;
 }
 

@@ -1,5 +1,5 @@
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
-import { agentConditions } from '../agent-conditions.ts';
+import { agentConditions, sessionCondition } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
 import { identityTarget, inlineWrite, NO_WRITES } from './target.ts';
@@ -22,10 +22,24 @@ export const buildDenyAction: ResponseBuilder = (input) => {
     Action: actions.length === 1 ? actions[0]! : actions,
     Resource: resources.length === 1 ? resources[0]! : resources,
   };
-  const conditions = input.scope === 'agent' ? agentConditions(input.signals, input.agents) : [];
+  const session = sessionCondition(input.principal);
+  const conditions =
+    input.scope === 'agent' ? agentConditions(input.signals, input.agents) : input.scope === 'session' && session ? [session] : [];
   const statements: PolicyStatement[] =
     conditions.length > 0
       ? conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}`, ...base, Condition: condition }))
       : [{ Sid: 'DenyAll', ...base }];
+  // Through the AWS MCP server the agent holds a person's session credentials, usable outside the server:
+  // beside the MCP-scoped deny, revoke that session (the person signs in again; the agent's copy is dead).
+  const viaMcp = input.signals.includes('mcp-service') || input.signals.includes('mcp-context');
+  if (input.scope === 'agent' && viaMcp && session) {
+    statements.push({
+      Sid: `Revoke${session.sid}`,
+      Effect: 'Deny',
+      Action: '*',
+      Resource: '*',
+      Condition: { ...session.condition, DateLessThan: { 'aws:TokenIssueTime': new Date(input.revokeBefore).toISOString() } },
+    });
+  }
   return { ...NO_WRITES, cannotContain: null, writes: [inlineWrite(target, DENY_ACTION_POLICY, document(statements))] };
 };

@@ -16,10 +16,11 @@ export const REVOKE_SESSIONS_POLICY = `${GUARDRAIL_POLICY_PREFIX}RevokeSessions`
 export const buildRevokeSessions: ResponseBuilder = (input) => {
   const target = identityTarget(input.principal);
   if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
-  const issuedBefore = { 'aws:TokenIssueTime': new Date(input.at).toISOString() };
+  const issuedBefore = { 'aws:TokenIssueTime': new Date(input.revokeBefore).toISOString() };
   const session = sessionCondition(input.principal);
-  const scoped = agentConditions(input.signals, input.agents);
-  const conditions = scoped.length > 0 ? scoped : session ? [session] : [];
+  // The agent's own session always, beside its signals: an agent recognised by the MCP server (or a tag)
+  // holds the same credentials outside it.
+  const conditions = [...agentConditions(input.signals, input.agents), ...(session ? [session] : [])];
   const statements =
     conditions.length > 0
       ? conditions.map(({ sid, condition }) => ({

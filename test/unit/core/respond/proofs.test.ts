@@ -94,11 +94,14 @@ describe('deny-action, proved with iam-simulate', () => {
     expect(await evaluate(request, [doc])).toBe('Allowed');
   });
 
-  it('a signal IAM cannot see (user agent): denies the whole role', async () => {
+  it('a signal IAM cannot see but that marks the session (user agent): denies that session, not the role', async () => {
     const [v] = await violationsOf([call({}, { userAgent: 'claude-code/1.0' })], MINIMAL('deny-action'));
-    expect(v!.finding.detail!.plan!.scope).toBe('role');
+    expect(v!.finding.detail!.plan!.scope).toBe('session');
     const doc = onlyDocument(v!.response);
-    expect(await evaluate({ action: 'iam:PutRolePolicy', resource: ROLE_ARN, principal: ROLE_SESSION('anyone') }, [doc])).toBe('ExplicitlyDenied');
+    const userid = v!.finding.detail!.principal.roleSessionKey!;
+    const session = v!.finding.detail!.principal.sessionName!;
+    expect(await evaluate({ action: 'iam:PutRolePolicy', resource: ROLE_ARN, principal: ROLE_SESSION(session), context: { 'aws:userid': userid } }, [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate({ action: 'iam:PutRolePolicy', resource: ROLE_ARN, principal: ROLE_SESSION('bob'), context: { 'aws:userid': `${userid.split(':')[0]}:bob` } }, [doc])).toBe('Allowed');
   });
 });
 
