@@ -44,7 +44,9 @@ function explainWrites(finding: Finding, policy: CompiledPolicy): string[] {
   ]);
   const tags = Object.keys(response.roleTags);
   if (tags.length) lines.push(`      tags the role ${tags.join(', ')}`);
-  if (response.deactivateAccessKey) lines.push(`      deactivates access key ${response.deactivateAccessKey}`);
+  for (const effect of response.effects) {
+    lines.push(effect.effect === 'deactivate-access-key' ? `      deactivates access key ${effect.accessKeyId} of ${effect.userName}` : `      deactivates every active access key of ${effect.userName}`);
+  }
   return lines;
 }
 

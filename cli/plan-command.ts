@@ -38,6 +38,9 @@ export async function planCommand(options: { readonly policy?: string; readonly 
         response: finding.response,
         scope: finding.detail!.plan!.scope,
         writes,
+        // Everything else the guard does for it, so the whole response can be reviewed and proved.
+        ...(Object.keys(response.roleTags).length > 0 ? { tags: response.roleTags } : {}),
+        effects: response.effects,
         ...(response.cannotContain ? { cannotContain: response.cannotContain } : {}),
         ...(finding.late ? { late: true } : {}),
       }),

@@ -12,6 +12,7 @@ import {
   GetPolicyVersionCommand,
   GetRolePolicyCommand,
   GetUserPolicyCommand,
+  ListAccessKeysCommand,
   ListAttachedRolePoliciesCommand,
   ListAttachedUserPoliciesCommand,
   ListPolicyVersionsCommand,
@@ -118,6 +119,16 @@ export function createIamPort(iam: IAMClient, account: string, partition = 'aws'
     },
     async untagRole(roleName, keys) {
       await iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: [...keys] }));
+    },
+    async listAccessKeys(userName) {
+      const keys: { accessKeyId: string; status: string }[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await iam.send(new ListAccessKeysCommand({ UserName: userName, Marker: marker }));
+        for (const key of page.AccessKeyMetadata ?? []) keys.push({ accessKeyId: key.AccessKeyId!, status: key.Status ?? 'Active' });
+        marker = page.IsTruncated ? page.Marker : undefined;
+      } while (marker);
+      return keys;
     },
     async setAccessKeyStatus(userName, accessKeyId, status) {
       await iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: accessKeyId, Status: status }));

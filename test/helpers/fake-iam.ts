@@ -77,6 +77,11 @@ export class FakeIam implements IamPort {
     for (const key of keys) delete tags[key];
     this.tags.set(role, tags);
   }
+  async listAccessKeys(user: string) {
+    return [...this.keys.entries()].filter(([key]) => this.keyOwners.get(key) === user).map(([accessKeyId, status]) => ({ accessKeyId, status }));
+  }
+  /** Which user owns each key (set by tests). */
+  readonly keyOwners = new Map<string, string>();
   async setAccessKeyStatus(_user: string, key: string, status: 'Active' | 'Inactive') {
     // IAM manages long-term (AKIA) keys only; a temporary (ASIA) key id is not found.
     if (!key.startsWith('AKIA')) throw Object.assign(new Error(`The Access Key with id ${key} cannot be found.`), { name: 'NoSuchEntityException' });

@@ -43,6 +43,8 @@ interface Move {
 interface RedTeamCase {
   readonly name: string;
   readonly description: string;
+  /** IAM before the events: access keys and the users owning them, per account. */
+  readonly iam?: Record<string, { keys?: Record<string, string> }>;
   readonly events: (string | Record<string, unknown>)[];
   readonly moves: readonly Move[];
 }
@@ -61,6 +63,14 @@ function eventsOf(entry: string | Record<string, unknown>): unknown[] {
 async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
   const policy = await compilePolicyText(readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace(/^mode: \w+/m, 'mode: enforce'), 'guardrail.yaml');
   const accounts = new Map<string, FakeIam>();
+  for (const [account, seed] of Object.entries(testCase.iam ?? {})) {
+    const iam = new FakeIam();
+    for (const [key, user] of Object.entries(seed.keys ?? {})) {
+      iam.keys.set(key, 'Active');
+      iam.keyOwners.set(key, user);
+    }
+    accounts.set(account, iam);
+  }
   const clock = { now: 0 };
   const deps: PipelineDependencies = {
     policy,
@@ -86,7 +96,9 @@ async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
     // The guard applies containment two seconds after the call (CloudTrail delivery and the pipeline).
     const detail = (event as { detail?: { eventTime?: string } }).detail;
     clock.now = Date.parse(detail?.eventTime ?? '2026-11-20T09:00:00Z') + 2_000;
-    await processEvent(event, deps, { deadline: clock.now + 60_000 });
+    // A containment that fails is a finding of the suite, not a thrown test.
+    const result = await processEvent(event, deps, { deadline: clock.now + 60_000 }).catch((error: unknown) => ({ status: 'failed', error: (error as Error).message }));
+    expect(result, `the guard on ${JSON.stringify(detail).slice(0, 120)}`).toMatchObject({ status: 'processed' });
   }
   return accounts;
 }

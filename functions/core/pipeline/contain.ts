@@ -40,7 +40,7 @@ export async function contain(finding: Finding, response: ResponseWrites, ctx: E
   const none = { changes: [], responseKey: null, failure: null };
   if (ctx.deps.policy.mode === 'monitor') return { ...none, outcome: 'monitored' };
   if (response.cannotContain) return { ...none, outcome: 'not-contained' };
-  if (response.writes.length === 0) return { ...none, outcome: 'monitored' };
+  if (response.writes.length === 0 && response.effects.length === 0) return { ...none, outcome: 'monitored' };
 
   const key = responseKey(response);
   const claim = { principalArn: principalArnOf(finding), responseKey: key, now: ctx.now, leaseUntil: ctx.deadline };

@@ -100,12 +100,26 @@ async function tagRole(response: ResponseWrites, ports: ApplyPorts): Promise<App
   return { kind: 'role-tags', account: roleWrite.account, roleName: roleWrite.name, previous, tags: response.roleTags };
 }
 
-async function deactivateKey(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange | null> {
-  const userWrite = response.writes.find((w) => w.target === 'user');
-  if (!userWrite || !response.deactivateAccessKey) return null;
-  const iam = await ports.iamFor(userWrite.account);
-  await iam.setAccessKeyStatus(userWrite.name, response.deactivateAccessKey, 'Inactive');
-  return { kind: 'access-key', account: userWrite.account, userName: userWrite.name, accessKeyId: response.deactivateAccessKey, previous: 'Active' };
+/** Deactivates the access keys a response names: long-term (AKIA) keys only, as IAM manages no others. */
+async function applyEffects(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange[]> {
+  const changes: AppliedChange[] = [];
+  for (const effect of response.effects) {
+    const iam = await ports.iamFor(effect.account);
+    try {
+      const keys =
+        effect.effect === 'deactivate-access-key'
+          ? [effect.accessKeyId]
+          : (await iam.listAccessKeys(effect.userName)).filter((k) => k.status === 'Active').map((k) => k.accessKeyId);
+      for (const accessKeyId of keys.filter((k) => k.startsWith('AKIA'))) {
+        await iam.setAccessKeyStatus(effect.userName, accessKeyId, 'Inactive');
+        changes.push({ kind: 'access-key', account: effect.account, userName: effect.userName, accessKeyId, previous: 'Active' });
+      }
+    } catch (error) {
+      // A user or key already deleted has nothing left to deactivate.
+      if (!/NoSuchEntity/.test((error as Error).name)) throw error;
+    }
+  }
+  return changes;
 }
 
 /**
@@ -137,8 +151,8 @@ export async function applyResponse(response: ResponseWrites, ports: ApplyPorts,
       if ('iam' in result) written.push(result);
       applied.push('iam' in result ? result.change : result);
     }
-    const settled = await Promise.allSettled([...written.map(verifyInline), tagRole(response, ports), deactivateKey(response, ports)]);
-    for (const result of settled) if (result.status === 'fulfilled' && result.value) applied.push(result.value);
+    const settled = await Promise.allSettled([...written.map(verifyInline), tagRole(response, ports), applyEffects(response, ports)]);
+    for (const result of settled) if (result.status === 'fulfilled' && result.value) applied.push(...[result.value].flat());
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   } catch (error) {

@@ -21,6 +21,7 @@ export interface IamPort {
   tagRole(roleName: string, tags: Readonly<Record<string, string>>): Promise<void>;
   untagRole(roleName: string, keys: readonly string[]): Promise<void>;
   setAccessKeyStatus(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
+  listAccessKeys(userName: string): Promise<readonly { accessKeyId: string; status: string }[]>;
 }
 
 /** Service control policies, through a role in the management account. */

@@ -39,10 +39,19 @@ export interface ResponseWrites {
   readonly writes: readonly PlannedWrite[];
   /** Tags to put on the contained role (quarantine marks the role so tampering is recognised). */
   readonly roleTags: Readonly<Record<string, string>>;
-  /** For IAM users: deactivate the access key the agent used. */
-  readonly deactivateAccessKey: string | null;
+  /** Effects beside the documents: access keys to deactivate (plan shows them under `effects`). */
+  readonly effects: readonly ResponseEffect[];
   /** Set when IAM cannot contain this principal here; the finding is reported instead. */
   readonly cannotContain: string | null;
 }
+
+/**
+ * A response's effect other than a policy document. Only long-term (AKIA) keys are IAM's to deactivate:
+ * a temporary (ASIA) key is cut off by aws:TokenIssueTime instead.
+ */
+export type ResponseEffect =
+  | { readonly effect: 'deactivate-access-key'; readonly account: string; readonly userName: string; readonly accessKeyId: string }
+  /** Every active long-term key of the user, listed when applied (long-term keys carry no token time). */
+  | { readonly effect: 'deactivate-active-keys'; readonly account: string; readonly userName: string };
 
 export type ResponseBuilder = (input: ResponseInput) => ResponseWrites;

@@ -11,7 +11,7 @@ export function responseKey(response: ResponseWrites): string {
   const canonical = JSON.stringify({
     writes: response.writes.map((w) => ({ ...w, document: mergeDocuments(null, w.document) })),
     tags: Object.keys(response.roleTags).sort(),
-    key: response.deactivateAccessKey,
+    effects: response.effects,
   }).replace(/"aws:TokenIssueTime":"[^"]*"/g, '"aws:TokenIssueTime":""');
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }

@@ -135,7 +135,10 @@ describe('agent-guardrail plan', () => {
     const lines = jsonLines(stdout);
     const summary = lines.pop();
     expect(summary).toMatchObject({ summary: { violations: 3 } });
-    for (const line of lines) expect(Object.keys(line)).toEqual(['eventID', 'rule', 'response', 'scope', 'writes']);
+    for (const line of lines) {
+      expect(Object.keys(line).filter((k) => k !== 'tags')).toEqual(['eventID', 'rule', 'response', 'scope', 'writes', 'effects']);
+      expect(Array.isArray(line.effects)).toBe(true);
+    }
     expect(lines.map((l) => [l.response, l.scope])).toEqual([
       ['deny-action', 'agent'],
       ['deny-action', 'agent'],

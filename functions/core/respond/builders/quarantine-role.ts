@@ -1,7 +1,7 @@
 import { GUARDRAIL_POLICY_PREFIX, GUARDRAIL_TAG_PREFIX } from '../../detect/tamper.ts';
 import { document } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
-import { identityTarget, inlineWrite, NO_WRITES } from './target.ts';
+import { identityTarget, inlineWrite, NO_WRITES, userKeyEffects } from './target.ts';
 
 export const QUARANTINE_POLICY = `${GUARDRAIL_POLICY_PREFIX}Quarantine`;
 export const QUARANTINE_TAG = `${GUARDRAIL_TAG_PREFIX}quarantined`;
@@ -18,7 +18,7 @@ export const buildQuarantineRole: ResponseBuilder = (input) => {
   return {
     writes: [inlineWrite(target, QUARANTINE_POLICY, quarantine)],
     roleTags: target.target === 'role' ? ({ [QUARANTINE_TAG]: new Date(input.at).toISOString() } as Record<string, string>) : {},
-    deactivateAccessKey: target.target === 'user' ? input.principal.accessKeyId : null,
+    effects: userKeyEffects(target),
     cannotContain: null,
   };
 };

@@ -2,7 +2,7 @@ import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
 import { agentConditions, sessionCondition } from '../agent-conditions.ts';
 import { document } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
-import { identityTarget, inlineWrite, NO_WRITES } from './target.ts';
+import { identityTarget, inlineWrite, NO_WRITES, userKeyEffects } from './target.ts';
 
 export const REVOKE_SESSIONS_POLICY = `${GUARDRAIL_POLICY_PREFIX}RevokeSessions`;
 
@@ -20,7 +20,8 @@ export const buildRevokeSessions: ResponseBuilder = (input) => {
   const session = sessionCondition(input.principal);
   // The agent's own session always, beside its signals: an agent recognised by the MCP server (or a tag)
   // holds the same credentials outside it.
-  const conditions = [...agentConditions(input.signals, input.agents), ...(session ? [session] : [])];
+  // An IAM user's policy binds that user alone: all of its temporary and console sessions are cut off.
+  const conditions = target.target === 'user' ? [] : [...agentConditions(input.signals, input.agents), ...(session ? [session] : [])];
   const statements =
     conditions.length > 0
       ? conditions.map(({ sid, condition }) => ({
@@ -35,6 +36,6 @@ export const buildRevokeSessions: ResponseBuilder = (input) => {
     ...NO_WRITES,
     cannotContain: null,
     writes: [inlineWrite(target, REVOKE_SESSIONS_POLICY, document(statements))],
-    deactivateAccessKey: target.target === 'user' ? input.principal.accessKeyId : null,
+    effects: userKeyEffects(target),
   };
 };

@@ -1,5 +1,5 @@
 import type { Principal } from '../../detect/principal.ts';
-import type { PlannedWrite } from '../response-input.ts';
+import type { PlannedWrite, ResponseEffect } from '../response-input.ts';
 
 export interface IdentityTarget {
   readonly target: 'role' | 'user';
@@ -28,4 +28,12 @@ export function inlineWrite(target: IdentityTarget, policyName: string, document
   return { target: target.target, account: target.account, name: target.name, policyName, policyType: 'inline', document };
 }
 
-export const NO_WRITES = { writes: [], roleTags: {}, deactivateAccessKey: null } as const;
+export const NO_WRITES = { writes: [], roleTags: {}, effects: [] } as const;
+
+/**
+ * The access-key effects of containing an IAM user: every active long-term key (the key the agent used among
+ * them); never a temporary (ASIA) key, which IAM does not manage and aws:TokenIssueTime cuts off.
+ */
+export function userKeyEffects(target: IdentityTarget): ResponseEffect[] {
+  return target.target === 'user' ? [{ effect: 'deactivate-active-keys', account: target.account, userName: target.name }] : [];
+}

@@ -10,7 +10,7 @@ function denyWrite(actions: string[], policyName = 'AgentGuardrail-DenyActions')
   return {
     writes: [{ target: 'role', account: ACCOUNT, name: 'DevOps', policyName, policyType: 'inline', document: document([{ Sid: 'DenyAll', Effect: 'Deny', Action: actions, Resource: '*' }]) }],
     roleTags: {},
-    deactivateAccessKey: null,
+    effects: [],
     cannotContain: null,
   };
 }
