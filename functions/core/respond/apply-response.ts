@@ -162,6 +162,18 @@ export async function applyResponse(response: ResponseWrites, ports: ApplyPorts,
 }
 
 /**
+ * `current` without the statements a change added (Sids in `document` that `previous` lacked); the
+ * statements it extended go back to `previous`. Null when nothing is left.
+ */
+function withoutAddedStatements(current: PolicyDocument | null, previous: PolicyDocument | null, document: PolicyDocument): PolicyDocument | null {
+  if (!current) return null;
+  const before = new Map((previous?.Statement ?? []).map((s) => [s.Sid, s]));
+  const added = new Set(document.Statement.map((s) => s.Sid).filter((sid) => !before.has(sid)));
+  const statements = current.Statement.filter((s) => !added.has(s.Sid)).map((s) => (before.has(s.Sid) && document.Statement.some((d) => d.Sid === s.Sid) ? before.get(s.Sid)! : s));
+  return statements.length > 0 ? { ...current, Statement: statements } : null;
+}
+
+/**
  * Undoes applied changes in reverse order, restoring exactly what each replaced (release).
  */
 export async function revertChanges(changes: readonly AppliedChange[], ports: ApplyPorts): Promise<void> {
@@ -180,8 +192,12 @@ export async function revertChanges(changes: readonly AppliedChange[], ports: Ap
         break;
       }
       case 'scp': {
+        // An account's SCP is shared by every principal contained in it: take out only the statements this
+        // change added, as they stand now, never restore a snapshot that would drop later ones.
         const scp = await ports.scp();
-        if (change.previous) await scp.putScp(change.policyName, change.previous, change.account);
+        const current = await scp.getScp(change.policyName);
+        const remaining = withoutAddedStatements(current, change.previous, change.document);
+        if (remaining) await scp.putScp(change.policyName, remaining, change.account);
         else await scp.deleteScp(change.policyName);
         break;
       }

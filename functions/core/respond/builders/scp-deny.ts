@@ -24,9 +24,12 @@ export const buildScpDeny: ResponseBuilder = (input) => {
   const principalCondition: NonNullable<PolicyStatement['Condition']> =
     principal.kind === 'root' || !principalArn ? {} : { ArnLike: { 'aws:PrincipalArn': principalArn } };
   const conditions = agentConditions(input.signals, input.agents);
+  // Agent-scoped statements are not pinned to the role: the same agent working from another role of the
+  // account is denied too, and people are not (the condition selects only the agent's requests). Their
+  // Sids name the signal, so one principal's release never removes another's statements (revertChanges).
   const statements: PolicyStatement[] =
     conditions.length > 0 && principal.kind !== 'root'
-      ? conditions.map(({ sid, condition }) => ({ Sid: `Deny${who}${sid}`, ...base, Condition: { ...principalCondition, ...condition } }))
+      ? conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}`, ...base, Condition: condition }))
       : [{ Sid: `Deny${who}`, ...base, ...(Object.keys(principalCondition).length > 0 ? { Condition: principalCondition } : {}) }];
   return {
     ...NO_WRITES,

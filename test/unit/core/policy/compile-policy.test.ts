@@ -39,6 +39,7 @@ describe('policy loading', () => {
       'no-data-destruction',
       'no-leaving-organization',
       'no-log-expiry',
+      'no-versioning-suspension',
       'no-sharing-outside',
       'no-backdoors',
       'no-remote-execution',

@@ -104,3 +104,25 @@ describe('applyResponse', () => {
     expect({ inline: [...iam.inline.get('role/DevOps')!], tags: iam.tags.get('DevOps') }).toEqual(before);
   });
 });
+
+describe('release of a shared SCP', () => {
+  it("takes out one principal's statements and keeps the ones added for others since", async () => {
+    const scps = new Map<string, import('../../../../functions/core/respond/policy-document.ts').PolicyDocument>();
+    const scpPort = {
+      getScp: async (name: string) => scps.get(name) ?? null,
+      putScp: async (name: string, doc: import('../../../../functions/core/respond/policy-document.ts').PolicyDocument) => void scps.set(name, doc),
+      deleteScp: async (name: string) => void scps.delete(name),
+    };
+    const ports = { iamFor: async () => new FakeIam(), scp: async () => scpPort };
+    const scpWrite = (sid: string): ResponseWrites => ({
+      writes: [{ target: 'account', account: ACCOUNT, name: ACCOUNT, policyName: `AgentGuardrail-Scp-${ACCOUNT}`, policyType: 'scp', document: document([{ Sid: sid, Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }]) }],
+      roleTags: {},
+      effects: [],
+      cannotContain: null,
+    });
+    const first = await applyResponse(scpWrite('DenyDevOps'), ports);
+    await applyResponse(scpWrite('DenyOps'), ports);
+    await revertChanges(first, ports);
+    expect(scps.get(`AgentGuardrail-Scp-${ACCOUNT}`)?.Statement.map((s) => s.Sid)).toEqual(['DenyOps']);
+  });
+});

@@ -143,17 +143,23 @@ describe('quarantine-role, proved with iam-simulate', () => {
 });
 
 describe('scp-deny, proved with iam-simulate', () => {
-  it('denies the principal at organization level, not other principals in the account', async () => {
+  it('denies the agent at organization level, from any role of the account, and no person', async () => {
     const [v] = await violationsOf([call({ invokedBy: 'aws-mcp.amazonaws.com' }, { eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization', requestParameters: null })]);
     expect(v!.finding.response).toBe('scp-deny');
     const write = v!.response.writes[0]!;
     expect(write).toMatchObject({ target: 'account', policyType: 'scp', account: ACCOUNT });
     const scp = write.document;
-    const request = { action: 'organizations:LeaveOrganization', context: { 'aws:ViaAWSMCPService': 'true', 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/DevOps` } };
-    expect(await evaluate({ ...request, principal: ROLE_SESSION('s') }, [], [scp])).toBe('ExplicitlyDenied');
-    expect(
-      await evaluate({ ...request, principal: `arn:aws:sts::${ACCOUNT}:assumed-role/Ops/s`, context: { 'aws:ViaAWSMCPService': 'true', 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/Ops` } }, [], [scp]),
-    ).not.toBe('ExplicitlyDenied');
+    const as = (role: string, viaMcp: boolean) => ({
+      action: 'organizations:LeaveOrganization',
+      principal: `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/s`,
+      context: { 'aws:ViaAWSMCPService': String(viaMcp), 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/${role}` },
+    });
+    expect(await evaluate(as('DevOps', true), [], [scp])).toBe('ExplicitlyDenied');
+    // The same agent through another role of the account: not pinned to DevOps.
+    expect(await evaluate(as('Ops', true), [], [scp])).toBe('ExplicitlyDenied');
+    // People, on the agent's role or another, are not bound.
+    expect(await evaluate(as('DevOps', false), [], [scp])).not.toBe('ExplicitlyDenied');
+    expect(await evaluate(as('Ops', false), [], [scp])).not.toBe('ExplicitlyDenied');
   });
 });
 
