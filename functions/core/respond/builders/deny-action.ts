@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
 import { agentConditions, sessionCondition } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
@@ -17,6 +18,9 @@ export const buildDenyAction: ResponseBuilder = (input) => {
   if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
   const actions = input.rule.actionPatterns.length > 0 ? [...input.rule.actionPatterns].sort() : [input.action];
   const resources = [...input.rule.resourcePatterns];
+  // Statements merge by Sid (policy-document.ts): a resource-scoped rule's Sid names its resource set, so
+  // merging it with another rule never widens one rule's actions to the other's resources.
+  const scopeTag = resources.length === 1 && resources[0] === '*' ? '' : `On${createHash('sha256').update(resources.join('\n')).digest('hex').slice(0, 8)}`;
   const base = {
     Effect: 'Deny' as const,
     Action: actions.length === 1 ? actions[0]! : actions,
@@ -27,8 +31,8 @@ export const buildDenyAction: ResponseBuilder = (input) => {
     input.scope === 'agent' ? agentConditions(input.signals, input.agents) : input.scope === 'session' && session ? [session] : [];
   const statements: PolicyStatement[] =
     conditions.length > 0
-      ? conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}`, ...base, Condition: condition }))
-      : [{ Sid: 'DenyAll', ...base }];
+      ? conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}${scopeTag}`, ...base, Condition: condition }))
+      : [{ Sid: `DenyAll${scopeTag}`, ...base }];
   // Through the AWS MCP server the agent holds a person's session credentials, usable outside the server:
   // beside the MCP-scoped deny, revoke that session (the person signs in again; the agent's copy is dead).
   const viaMcp = input.signals.includes('mcp-service') || input.signals.includes('mcp-context');

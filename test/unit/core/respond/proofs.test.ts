@@ -7,7 +7,7 @@ import { validateRecord } from '../../../../functions/core/cloudtrail/validate-r
 import { createDetector } from '../../../../functions/core/detect/detector.ts';
 import type { Finding } from '../../../../functions/core/detect/finding.ts';
 import { buildResponse } from '../../../../functions/core/respond/build-response.ts';
-import { policySize, QUOTAS, type PolicyDocument } from '../../../../functions/core/respond/policy-document.ts';
+import { mergeDocuments, policySize, QUOTAS, type PolicyDocument } from '../../../../functions/core/respond/policy-document.ts';
 import type { ResponseWrites } from '../../../../functions/core/respond/response-input.ts';
 import { InMemoryState } from '../../../../functions/core/state/in-memory-state.ts';
 import { compilePolicyText } from '../../../../functions/config/load-policy-file.ts';
@@ -185,5 +185,33 @@ describe('every document the shipped policy can write', () => {
         }
       }
     }
+  });
+});
+
+describe('merging the documents of two rules', () => {
+  it("never widens one rule's actions to another rule's resources", async () => {
+    const policy = `mode: enforce
+agents:
+  mcpServices: [aws-mcp.amazonaws.com]
+rules:
+  - id: guarded-functions
+    description: the guarded functions only
+    match: { actions: ["lambda:UpdateFunctionCode"], resources: ["arn:aws:lambda:*:*:function:payments-*"] }
+    response: deny-action
+  - id: no-escalation
+    description: anywhere
+    match: { actions: ["iam:PutRolePolicy"] }
+    response: deny-action
+`;
+    const updateCode = call({ invokedBy: 'aws-mcp.amazonaws.com' }, { eventSource: 'lambda.amazonaws.com', eventName: 'UpdateFunctionCode20150331v2', requestParameters: { functionName: 'payments-api' } });
+    const putPolicy = call({ invokedBy: 'aws-mcp.amazonaws.com' });
+    const [first, second] = await violationsOf([updateCode, putPolicy], policy);
+    const merged = mergeDocuments(onlyDocument(first!.response), onlyDocument(second!.response));
+    expect(merged.Statement.filter((s) => s.Sid.startsWith('DenyAgent'))).toHaveLength(2);
+    const agent = { principal: ROLE_SESSION('agent-run'), context: { 'aws:ViaAWSMCPService': 'true' } };
+    expect(await evaluate({ ...agent, action: 'lambda:UpdateFunctionCode', resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:payments-api` }, [merged])).toBe('ExplicitlyDenied');
+    // Another function stays the agent's to update: the escalation rule's "*" is not lent to the narrow rule.
+    expect(await evaluate({ ...agent, action: 'lambda:UpdateFunctionCode', resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:reports` }, [merged])).toBe('Allowed');
+    expect(await evaluate({ ...agent, action: 'iam:PutRolePolicy', resource: ROLE_ARN }, [merged])).toBe('ExplicitlyDenied');
   });
 });
