@@ -32,6 +32,7 @@ export async function buildApp(app: App): Promise<{
   const management = new ManagementAccountStack(app, 'AgentGuardrail-Management', {
     env: { account: config.managementAccount, region: config.region },
     securityAccount: config.securityAccount,
+    deploymentOrganizationalUnits: config.deploymentOrganizationalUnits,
   });
   // A service-managed StackSet never deploys to the management account, even inside a targeted OU, so the
   // management account gets the member stack as plain stacks, one per member region.

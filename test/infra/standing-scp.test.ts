@@ -1,0 +1,67 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.ts';
+import { parseDeploymentConfig } from '../../infra/config.ts';
+import { ALLOW_ALL, authorize } from '../helpers/simulate.ts';
+import { resolve, type Template as TwinTemplate } from '../twin/templates.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const MEMBER = '111122223333';
+
+let scp: Record<string, unknown>;
+let targets: string[];
+beforeAll(async () => {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'agent-guardrail-scp-')), context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+  const { management } = await buildApp(app);
+  const template = Template.fromStack(management);
+  const policies = Object.values(template.findResources('AWS::Organizations::Policy'));
+  expect(policies).toHaveLength(1);
+  const properties = policies[0]!.Properties as { Content: Record<string, unknown>; TargetIds: string[]; Type: string };
+  expect(properties.Type).toBe('SERVICE_CONTROL_POLICY');
+  // As CloudFormation submits it in the management account: the partition resolved.
+  scp = resolve(template.toJSON() as TwinTemplate, properties.Content, { account: '999900002222', region: 'us-east-1', partition: 'aws' }) as Record<string, unknown>;
+  targets = properties.TargetIds;
+}, 120_000);
+
+/** An agent (or anyone) in a member account, holding AdministratorAccess, under the standing SCP. */
+async function decide(role: string, action: string, resource: string, resourceTags: Record<string, string> = {}): Promise<string> {
+  const context: Record<string, string> = { 'aws:PrincipalArn': `arn:aws:iam::${MEMBER}:role/${role}`, 'aws:PrincipalAccount': MEMBER };
+  for (const [key, value] of Object.entries(resourceTags)) context[`aws:ResourceTag/${key}`] = value;
+  return authorize({ principal: `arn:aws:sts::${MEMBER}:assumed-role/${role}/s`, action, resource, resourceAccount: MEMBER, identityPolicies: [{ name: 'admin', policy: ALLOW_ALL }], context, scps: [scp] });
+}
+
+describe('the standing SCP (management stack)', () => {
+  it('is attached where the member stack is deployed, and fits the SCP quota as submitted', () => {
+    expect(targets).toEqual(parseDeploymentConfig(CONTEXT.agentGuardrail).deploymentOrganizationalUnits);
+    expect(JSON.stringify(scp).length).toBeLessThanOrEqual(5120);
+  });
+
+  it("keeps an administrator of a member account (an agent's role included) off the guardrail's machinery", async () => {
+    expect(await decide('DevOps', 'iam:DeleteRole', `arn:aws:iam::${MEMBER}:role/AgentGuardrailResponder`)).toBe('ExplicitlyDenied');
+    expect(await decide('DevOps', 'iam:UpdateAssumeRolePolicy', `arn:aws:iam::${MEMBER}:role/AgentGuardrail-EventForwarder-us-east-1`)).toBe('ExplicitlyDenied');
+    expect(await decide('DevOps', 'events:DisableRule', `arn:aws:events:us-east-1:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).toBe('ExplicitlyDenied');
+    expect(await decide('DevOps', 'sqs:PurgeQueue', `arn:aws:sqs:us-east-1:${MEMBER}:AgentGuardrail-ForwardDeadLetters`)).toBe('ExplicitlyDenied');
+    expect(await decide('DevOps', 'cloudformation:DeleteStack', `arn:aws:cloudformation:us-east-1:${MEMBER}:stack/StackSet-AgentGuardrail-Member-0a1b2c3d/9f8e7d6c`)).toBe('ExplicitlyDenied');
+    expect(await decide('DevOps', 'organizations:LeaveOrganization', '*')).toBe('ExplicitlyDenied');
+  });
+
+  it('keeps a quarantined role quarantined: only the responder (release) may change it', async () => {
+    const quarantined = { 'agent-guardrail:quarantined': '2026-11-20T09:00:00.000Z' };
+    const role = `arn:aws:iam::${MEMBER}:role/DevOps`;
+    expect(await decide('DevOps', 'iam:DeleteRolePolicy', role, quarantined)).toBe('ExplicitlyDenied');
+    expect(await decide('Admin', 'iam:UntagRole', role, quarantined)).toBe('ExplicitlyDenied');
+    expect(await decide('AgentGuardrailResponder', 'iam:DeleteRolePolicy', role, quarantined)).toBe('Allowed');
+  });
+
+  it('leaves deployments and everyday administration alone', async () => {
+    expect(await decide('stacksets-exec-0123456789abcdef', 'iam:UpdateAssumeRolePolicy', `arn:aws:iam::${MEMBER}:role/AgentGuardrailResponder`)).toBe('Allowed');
+    expect(await decide('stacksets-exec-0123456789abcdef', 'events:PutRule', `arn:aws:events:us-east-1:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).toBe('Allowed');
+    expect(await decide('DevOps', 'iam:PutRolePolicy', `arn:aws:iam::${MEMBER}:role/AppRole`)).toBe('Allowed');
+    expect(await decide('DevOps', 'events:DisableRule', `arn:aws:events:us-east-1:${MEMBER}:rule/app-nightly`)).toBe('Allowed');
+  });
+});
