@@ -55,9 +55,12 @@ describe('guard and override handlers against moto (enforce mode)', () => {
     const policies = await inlinePolicies('DevOps');
     expect(Object.keys(policies)).toEqual(['AgentGuardrail-DenyActions', 'app']);
     const deny = policies['AgentGuardrail-DenyActions'] as { Statement: { Condition: unknown; Action: string[] }[] };
-    expect(deny.Statement).toHaveLength(1);
-    expect(deny.Statement[0]!.Condition).toEqual({ StringEquals: { 'aws:PrincipalTag/ai-agent': 'true' } });
-    expect(deny.Statement[0]!.Action).toContain('iam:Put*Policy');
+    // The agent's tag, and its own session beside it (a chained session carries no tag).
+    expect(deny.Statement.map((s) => s.Condition)).toEqual([
+      { StringEquals: { 'aws:userid': 'AROAEXAMPLEDEVOPS001:agent-run-42' } },
+      { StringEquals: { 'aws:PrincipalTag/ai-agent': 'true' } },
+    ]);
+    for (const statement of deny.Statement) expect(statement.Action).toContain('iam:Put*Policy');
 
     // The human on the same role: allowed, and nothing more is written.
     for (const event of scenarioEvents('03-human-on-same-role')) {

@@ -27,8 +27,10 @@ export const buildDenyAction: ResponseBuilder = (input) => {
     Resource: resources.length === 1 ? resources[0]! : resources,
   };
   const session = sessionCondition(input.principal);
+  // Agent scope: the agent's signals, and its own session beside them: a chained session carries no session
+  // tag (tags are not transitive unless asked for), so only aws:userid reaches it.
   const conditions =
-    input.scope === 'agent' ? agentConditions(input.signals, input.agents) : input.scope === 'session' && session ? [session] : [];
+    input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...(session ? [session] : [])] : input.scope === 'session' && session ? [session] : [];
   const statements: PolicyStatement[] =
     conditions.length > 0
       ? conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}${scopeTag}`, ...base, Condition: condition }))
