@@ -2,6 +2,7 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
 import type { ScpPort } from '../core/respond/ports.ts';
 import { RETRY } from './clients.ts';
+import { GUARDRAIL_SCP_TAG } from '../core/respond/required-permissions.ts';
 import { globalEndpointRegion, type Partition } from './global-endpoints.ts';
 
 /**
@@ -38,7 +39,8 @@ export async function createScpPort(credentials: AwsCredentialIdentity, partitio
         await client.send(new org.UpdatePolicyCommand({ PolicyId: id, Content }));
       } else {
         const created = await client.send(
-          new org.CreatePolicyCommand({ Name: name, Content, Type: 'SERVICE_CONTROL_POLICY', Description: 'Written by agent-guardrail' }),
+          // Tagged: the SCP role may change only the policies carrying this tag.
+          new org.CreatePolicyCommand({ Name: name, Content, Type: 'SERVICE_CONTROL_POLICY', Description: 'Written by agent-guardrail', Tags: [{ Key: GUARDRAIL_SCP_TAG, Value: 'true' }] }),
         );
         id = created.Policy!.PolicySummary!.Id!;
       }

@@ -1,7 +1,7 @@
 import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { ArnPrincipal, CompositePrincipal, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { SCP_ACTIONS } from '../../functions/core/respond/required-permissions.ts';
+import { GUARDRAIL_SCP_TAG, SCP_PERMISSIONS } from '../../functions/core/respond/required-permissions.ts';
 import { NAMES } from '../names.ts';
 import { standingScp } from '../standing-scp.ts';
 import { CfnPolicy } from 'aws-cdk-lib/aws-organizations';
@@ -26,8 +26,29 @@ export class ManagementAccountStack extends Stack {
       roleName: NAMES.scpRole,
       description: 'Lets agent-guardrail write its AgentGuardrail-* service control policies',
       assumedBy: new CompositePrincipal(new ArnPrincipal(securityRole(NAMES.guardRole)), new ArnPrincipal(securityRole(NAMES.overrideRole))),
+      // Only the guardrail's own SCPs: created with its tag, changed only while they carry it; never
+      // FullAWSAccess or the organization's other policies. Organizations authorizes AttachPolicy on both the
+      // policy and the target, and takes aws:RequestTag on CreatePolicy and aws:ResourceTag on policies.
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
       inlinePolicies: {
-        Scp: new PolicyDocument({ statements: [new PolicyStatement({ sid: 'GuardrailScps', actions: [...SCP_ACTIONS], resources: ['*'] })] }),
+        Scp: new PolicyDocument({
+          statements: [
+            new PolicyStatement({ sid: 'ReadPolicies', actions: [...SCP_PERMISSIONS.read], resources: ['*'] }),
+            new PolicyStatement({
+              sid: 'CreateTaggedPolicies',
+              actions: [...SCP_PERMISSIONS.create],
+              resources: ['*'],
+              conditions: { StringEquals: { [`aws:RequestTag/${GUARDRAIL_SCP_TAG}`]: 'true' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': [GUARDRAIL_SCP_TAG] } },
+            }),
+            new PolicyStatement({
+              sid: 'ChangeOwnPolicies',
+              actions: [...SCP_PERMISSIONS.change],
+              resources: [`arn:${this.partition}:organizations::${this.account}:policy/*/service_control_policy/*`],
+              conditions: { StringEquals: { [`aws:ResourceTag/${GUARDRAIL_SCP_TAG}`]: 'true' } },
+            }),
+            new PolicyStatement({ sid: 'AttachToAccounts', actions: [...SCP_PERMISSIONS.target], resources: [`arn:${this.partition}:organizations::${this.account}:account/*/*`] }),
+          ],
+        }),
       },
     });
     // The standing SCP: the guardrail's member-side machinery cannot be switched off from inside an account.
@@ -39,9 +60,19 @@ export class ManagementAccountStack extends Stack {
       content: JSON.parse(JSON.stringify(standingScp(this.partition))),
       targetIds: [...props.deploymentOrganizationalUnits],
     });
-    Validations.of(this.scpRole).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason: 'SCP ids are assigned at creation and targets are any member account; the role is trusted only by the guardrail functions.',
-    });
+    Validations.of(this.scpRole).acknowledge(
+      {
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason: 'Reads of any policy, and creation only with the guardrail tag (aws:RequestTag); the role is trusted only by the guardrail functions.',
+      },
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.env?.account ?? this.account}:policy/*/service_control_policy/*]`,
+        reason: 'SCP ids are assigned at creation: any SCP, but only while it carries the guardrail tag (aws:ResourceTag).',
+      },
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.env?.account ?? this.account}:account/*/*]`,
+        reason: 'scp-deny attaches the guardrail SCP to whichever member account the contained principal is in.',
+      },
+    );
   }
 }

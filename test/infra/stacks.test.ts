@@ -151,7 +151,8 @@ describe('management account stack', () => {
   it('gives the SCP role exactly the Organizations actions scp-deny needs, trusted only by the guardrail functions', () => {
     const role = Object.values(management.findResources('AWS::IAM::Role'))[0]!;
     const props = role.Properties as { Policies: { PolicyDocument: { Statement: { Action: string[] }[] } }[] };
-    expect([...props.Policies[0]!.PolicyDocument.Statement[0]!.Action].sort()).toEqual([...SCP_ACTIONS].sort());
+    const granted = props.Policies[0]!.PolicyDocument.Statement.flatMap((s) => [s.Action].flat());
+    expect([...new Set(granted)].sort()).toEqual([...SCP_ACTIONS].sort());
     expect(trustedPrincipals(role.Properties as TrustingRole)).toEqual([
       `:iam::${config.securityAccount}:role/AgentGuardrail-GuardFunction`,
       `:iam::${config.securityAccount}:role/AgentGuardrail-OverrideFunction`,

@@ -12,9 +12,11 @@ import { resolve, type Template as TwinTemplate } from '../twin/templates.ts';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
 const MEMBER = '111122223333';
+const MANAGEMENT = (CONTEXT.agentGuardrail as { managementAccount: string }).managementAccount;
 
 let scp: Record<string, unknown>;
 let targets: string[];
+let scpRolePolicy: unknown;
 beforeAll(async () => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'agent-guardrail-scp-')), context: { ...CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   const { management } = await buildApp(app);
@@ -24,7 +26,10 @@ beforeAll(async () => {
   const properties = policies[0]!.Properties as { Content: Record<string, unknown>; TargetIds: string[]; Type: string };
   expect(properties.Type).toBe('SERVICE_CONTROL_POLICY');
   // As CloudFormation submits it in the management account: the partition resolved.
-  scp = resolve(template.toJSON() as TwinTemplate, properties.Content, { account: '999900002222', region: 'us-east-1', partition: 'aws' }) as Record<string, unknown>;
+  const at = { account: MANAGEMENT, region: 'us-east-1', partition: 'aws' };
+  scp = resolve(template.toJSON() as TwinTemplate, properties.Content, at) as Record<string, unknown>;
+  const role = Object.values(template.findResources('AWS::IAM::Role'))[0]!.Properties as { Policies: { PolicyDocument: unknown }[] };
+  scpRolePolicy = resolve(template.toJSON() as TwinTemplate, role.Policies[0]!.PolicyDocument, at);
   targets = properties.TargetIds;
 }, 120_000);
 
@@ -63,5 +68,33 @@ describe('the standing SCP (management stack)', () => {
     expect(await decide('stacksets-exec-0123456789abcdef', 'events:PutRule', `arn:aws:events:us-east-1:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).toBe('Allowed');
     expect(await decide('DevOps', 'iam:PutRolePolicy', `arn:aws:iam::${MEMBER}:role/AppRole`)).toBe('Allowed');
     expect(await decide('DevOps', 'events:DisableRule', `arn:aws:events:us-east-1:${MEMBER}:rule/app-nightly`)).toBe('Allowed');
+  });
+});
+
+describe('the SCP role (management stack)', () => {
+  const ORG = 'o-a1b2c3d4e5';
+  const decide = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    authorize({
+      principal: `arn:aws:sts::${MANAGEMENT}:assumed-role/AgentGuardrailScpResponder/agent-guardrail`,
+      action,
+      resource,
+      resourceAccount: MANAGEMENT,
+      identityPolicies: [{ name: 'Scp', policy: scpRolePolicy }],
+      context: { 'aws:PrincipalArn': `arn:aws:iam::${MANAGEMENT}:role/AgentGuardrailScpResponder`, ...context },
+    });
+  const policy = (id: string) => `arn:aws:organizations::${MANAGEMENT}:policy/${ORG}/service_control_policy/${id}`;
+
+  it("changes and attaches only the guardrail's own, tagged SCPs", async () => {
+    expect(await decide('organizations:UpdatePolicy', policy('p-guardrail1'), { 'aws:ResourceTag/agent-guardrail:scp': 'true' })).toBe('Allowed');
+    expect(await decide('organizations:AttachPolicy', policy('p-guardrail1'), { 'aws:ResourceTag/agent-guardrail:scp': 'true' })).toBe('Allowed');
+    expect(await decide('organizations:AttachPolicy', `arn:aws:organizations::${MANAGEMENT}:account/${ORG}/${MEMBER}`)).toBe('Allowed');
+  });
+
+  it('cannot touch FullAWSAccess or the organization\'s other SCPs, nor create an untagged one', async () => {
+    expect(await decide('organizations:UpdatePolicy', policy('p-FullAWSAccess'))).not.toBe('Allowed');
+    expect(await decide('organizations:DetachPolicy', policy('p-FullAWSAccess'))).not.toBe('Allowed');
+    expect(await decide('organizations:DeletePolicy', policy('p-orgbaseline'), { 'aws:ResourceTag/team': 'security' })).not.toBe('Allowed');
+    expect(await decide('organizations:CreatePolicy', policy('p-new0000'))).not.toBe('Allowed');
+    expect(await decide('organizations:CreatePolicy', policy('p-new0000'), { 'aws:RequestTag/agent-guardrail:scp': 'true', 'aws:TagKeys': ['agent-guardrail:scp'] })).toBe('Allowed');
   });
 });

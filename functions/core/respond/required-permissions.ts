@@ -37,17 +37,22 @@ export const RESPONSE_IAM_ACTIONS: Readonly<Record<ResponseName, readonly string
   notify: [],
 };
 
-/** What the management-account role needs for scp-deny. */
-export const SCP_ACTIONS: readonly string[] = [
-  'organizations:ListPolicies',
-  'organizations:DescribePolicy',
-  'organizations:CreatePolicy',
-  'organizations:UpdatePolicy',
-  'organizations:DeletePolicy',
-  'organizations:AttachPolicy',
-  'organizations:DetachPolicy',
-  'organizations:ListTargetsForPolicy',
-];
+/** Tag on every SCP the guardrail creates: its management-account role may change only policies carrying it. */
+export const GUARDRAIL_SCP_TAG = 'agent-guardrail:scp';
+
+/** What the management-account role needs for scp-deny, by how it is granted (see the management stack). */
+export const SCP_PERMISSIONS = {
+  /** Reads, on any policy. */
+  read: ['organizations:ListPolicies', 'organizations:DescribePolicy', 'organizations:ListTargetsForPolicy'],
+  /** Creating a policy, only with the guardrail's tag. */
+  create: ['organizations:CreatePolicy', 'organizations:TagResource'],
+  /** Changing a policy, only one with the guardrail's tag (never FullAWSAccess or the organization's own). */
+  change: ['organizations:UpdatePolicy', 'organizations:DeletePolicy', 'organizations:AttachPolicy', 'organizations:DetachPolicy'],
+  /** Attaching to and detaching from member accounts (the policy side is in `change`). */
+  target: ['organizations:AttachPolicy', 'organizations:DetachPolicy'],
+} as const;
+
+export const SCP_ACTIONS: readonly string[] = [...new Set(Object.values(SCP_PERMISSIONS).flat())];
 
 /** Every action the responder role must grant: the union over responses, sorted. */
 export function responderActions(): string[] {
