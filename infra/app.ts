@@ -33,6 +33,7 @@ export async function buildApp(app: App): Promise<{
     env: { account: config.managementAccount, region: config.region },
     securityAccount: config.securityAccount,
     deploymentOrganizationalUnits: config.deploymentOrganizationalUnits,
+    operatorPrincipals: config.operatorPrincipals,
   });
   // A service-managed StackSet never deploys to the management account, even inside a targeted OU, so the
   // management account gets the member stack as plain stacks, one per member region.

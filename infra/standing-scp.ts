@@ -12,7 +12,13 @@ import { NAMES } from './names.ts';
  * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-activate-trusted-access.html
  */
-export function standingScp(partition = 'aws'): Record<string, unknown> {
+export interface GuardrailFunctions {
+  readonly securityAccount: string;
+  /** Who may invoke the override function (everyone else is denied, whatever their identity policies say). */
+  readonly operatorPrincipals: readonly string[];
+}
+
+export function standingScp(partition = 'aws', functions?: GuardrailFunctions): Record<string, unknown> {
   const deployer = `arn:${partition}:iam::*:role/stacksets-exec-*`;
   const responder = `arn:${partition}:iam::*:role/${GUARDRAIL_ROLES.responder}`;
   const exceptDeployer = { ArnNotLike: { 'aws:PrincipalArn': deployer } };
@@ -52,6 +58,33 @@ export function standingScp(partition = 'aws'): Record<string, unknown> {
         Condition: exceptDeployer,
       },
       { Sid: 'StayInOrganization', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' },
+      ...(functions ? guardrailFunctionStatements(partition, functions) : []),
     ],
   };
+}
+
+/**
+ * In the security account: only EventBridge invokes the guard (service principals are not bound by SCPs),
+ * only the named operators invoke the override, and only CloudFormation deployments (the CDK execution role)
+ * change the functions: an identity policy granting lambda:* in the account cannot get round it.
+ */
+function guardrailFunctionStatements(partition: string, f: GuardrailFunctions): Record<string, unknown>[] {
+  const fn = (name: string) => `arn:${partition}:lambda:*:${f.securityAccount}:function:${name}`;
+  return [
+    { Sid: 'GuardOnlyFromEventBridge', Effect: 'Deny', Action: 'lambda:InvokeFunction', Resource: [fn(NAMES.guardFunction), `${fn(NAMES.guardFunction)}:*`] },
+    {
+      Sid: 'OverrideOnlyByOperators',
+      Effect: 'Deny',
+      Action: 'lambda:InvokeFunction',
+      Resource: [fn(NAMES.overrideFunction), `${fn(NAMES.overrideFunction)}:*`],
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': [...f.operatorPrincipals] } },
+    },
+    {
+      Sid: 'GuardrailFunctions',
+      Effect: 'Deny',
+      Action: ['lambda:DeleteFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency', 'lambda:PutFunctionEventInvokeConfig', 'lambda:RemovePermission', 'lambda:AddPermission'],
+      Resource: fn('AgentGuardrail-*'),
+      Condition: { ArnNotLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${f.securityAccount}:role/cdk-*-cfn-exec-role-*` } },
+    },
+  ];
 }

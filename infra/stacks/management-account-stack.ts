@@ -13,6 +13,7 @@ export interface ManagementAccountStackProps extends StackProps {
   readonly securityAccount: string;
   /** Where the member stack is deployed: the standing SCP is attached there too. */
   readonly deploymentOrganizationalUnits: readonly string[];
+  readonly operatorPrincipals: readonly string[];
 }
 
 /** The role for scp-deny in the management account, trusted only by the guard's and override's roles. */
@@ -57,7 +58,7 @@ export class ManagementAccountStack extends Stack {
       description: 'agent-guardrail: nobody in a member account may alter the guardrail or leave the organization',
       type: 'SERVICE_CONTROL_POLICY',
       // Submitted minified: the 5,120-character quota counts whitespace.
-      content: JSON.parse(JSON.stringify(standingScp(this.partition))),
+      content: JSON.parse(JSON.stringify(standingScp(this.partition, { securityAccount: props.securityAccount, operatorPrincipals: props.operatorPrincipals }))),
       targetIds: [...props.deploymentOrganizationalUnits],
     });
     Validations.of(this.scpRole).acknowledge(

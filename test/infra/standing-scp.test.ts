@@ -98,3 +98,30 @@ describe('the SCP role (management stack)', () => {
     expect(await decide('organizations:CreatePolicy', policy('p-new0000'), { 'aws:RequestTag/agent-guardrail:scp': 'true', 'aws:TagKeys': ['agent-guardrail:scp'] })).toBe('Allowed');
   });
 });
+
+describe('the standing SCP in the security account', () => {
+  const SECURITY = (CONTEXT.agentGuardrail as { securityAccount: string }).securityAccount;
+  const operator = (CONTEXT.agentGuardrail as { operatorPrincipals: string[] }).operatorPrincipals[0]!;
+  const invoke = (principalArn: string, fn: string, action = 'lambda:InvokeFunction') =>
+    authorize({
+      principal: principalArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + '/s',
+      action,
+      resource: `arn:aws:lambda:us-east-1:${SECURITY}:function:${fn}`,
+      resourceAccount: SECURITY,
+      identityPolicies: [{ name: 'admin', policy: ALLOW_ALL }],
+      context: { 'aws:PrincipalArn': principalArn, 'aws:PrincipalAccount': SECURITY },
+      scps: [scp],
+    });
+
+  it('lets no identity invoke the guard (EventBridge, a service principal, is not bound) and only operators the override', async () => {
+    expect(await invoke(`arn:aws:iam::${SECURITY}:role/Admin`, 'AgentGuardrail-Guard')).toBe('ExplicitlyDenied');
+    expect(await invoke(`arn:aws:iam::${SECURITY}:role/Admin`, 'AgentGuardrail-Override')).toBe('ExplicitlyDenied');
+    expect(await invoke(operator, 'AgentGuardrail-Override')).toBe('Allowed');
+  });
+
+  it('lets only CloudFormation deployments change the functions', async () => {
+    expect(await invoke(`arn:aws:iam::${SECURITY}:role/Admin`, 'AgentGuardrail-Guard', 'lambda:PutFunctionConcurrency')).toBe('ExplicitlyDenied');
+    expect(await invoke(`arn:aws:iam::${SECURITY}:role/cdk-hnb659fds-cfn-exec-role-${SECURITY}-us-east-1`, 'AgentGuardrail-Guard', 'lambda:UpdateFunctionCode')).toBe('Allowed');
+    expect(await invoke(`arn:aws:iam::${SECURITY}:role/Admin`, 'payments-api', 'lambda:UpdateFunctionCode')).toBe('Allowed');
+  });
+});
