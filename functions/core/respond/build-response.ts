@@ -1,8 +1,8 @@
 import type { Finding } from '../detect/finding.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import { RESPONSE_BUILDERS } from './builders/index.ts';
-import type { ResponseEffect, ResponseWrites } from './response-input.ts';
-import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+import type { ResponseWrites } from './response-input.ts';
+import { agentCreations } from './agent-creations.ts';
 
 /**
  * The writes a violation calls for, as pure data: what the guard would apply through the responder role.
@@ -26,16 +26,10 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     revokeBefore: Math.max(Date.parse(detail.record.eventTime), appliedAt ?? 0) + 1000,
     agents: policy.policy.agents,
   });
-  // A key the agent minted is the agent's: deactivated whatever the response (unless nothing is contained).
-  const minted = built.cannotContain || detail.plan.response === 'notify' ? [] : mintedKeyEffects(detail.record);
-  return minted.length > 0 ? { ...built, effects: [...built.effects, ...minted] } : built;
-}
-
-/** The long-term key a successful CreateAccessKey returned (responseElements.accessKey). */
-function mintedKeyEffects(record: CloudTrailRecord): ResponseEffect[] {
-  if (record.eventSource !== 'iam.amazonaws.com' || record.eventName !== 'CreateAccessKey' || record.errorCode) return [];
-  const key = (record.responseElements as { accessKey?: { accessKeyId?: unknown; userName?: unknown } } | null | undefined)?.accessKey;
-  if (typeof key?.accessKeyId !== 'string' || typeof key.userName !== 'string' || !/^AKIA[A-Z0-9]{12,124}$/.test(key.accessKeyId)) return [];
-  const account = record.recipientAccountId ?? record.userIdentity.accountId!;
-  return [{ effect: 'deactivate-access-key', account, userName: key.userName, accessKeyId: key.accessKeyId }];
+  // What the agent created in this call is the agent's, contained with it (unless nothing is contained).
+  if (built.cannotContain || detail.plan.response === 'notify') return built;
+  const created = agentCreations(detail.record);
+  return created.writes.length + created.effects.length > 0
+    ? { ...built, writes: [...built.writes, ...created.writes], effects: [...built.effects, ...created.effects] }
+    : built;
 }

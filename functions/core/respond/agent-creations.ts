@@ -1,0 +1,36 @@
+import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+import { QUARANTINE_POLICY } from './builders/quarantine-role.ts';
+import { inlineWrite } from './builders/target.ts';
+import { document } from './policy-document.ts';
+import type { PlannedWrite, ResponseEffect } from './response-input.ts';
+
+// IAM names: what CreateUser and CreateRole accept.
+const IAM_NAME = /^[\w+=,.@-]{1,64}$/;
+
+const accountOf = (record: CloudTrailRecord) => record.recipientAccountId ?? record.userIdentity.accountId!;
+const succeeded = (record: CloudTrailRecord, eventName: string) =>
+  record.eventSource === 'iam.amazonaws.com' && record.eventName === eventName && !record.errorCode;
+
+/**
+ * What an agent created in the violating call is the agent's, and is contained with it: the long-term key
+ * a CreateAccessKey returned (deactivated, whoever it was minted for), the user or role a CreateUser or
+ * CreateRole made (quarantined: everything denied, so a backdoor principal is dead on arrival).
+ */
+export function agentCreations(record: CloudTrailRecord): { readonly writes: PlannedWrite[]; readonly effects: ResponseEffect[] } {
+  const writes: PlannedWrite[] = [];
+  const effects: ResponseEffect[] = [];
+  if (succeeded(record, 'CreateAccessKey')) {
+    const key = (record.responseElements as { accessKey?: { accessKeyId?: unknown; userName?: unknown } } | null | undefined)?.accessKey;
+    if (typeof key?.accessKeyId === 'string' && typeof key.userName === 'string' && /^AKIA[A-Z0-9]{12,124}$/.test(key.accessKeyId)) {
+      effects.push({ effect: 'deactivate-access-key', account: accountOf(record), userName: key.userName, accessKeyId: key.accessKeyId });
+    }
+  }
+  const quarantine = document([{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }]);
+  for (const [eventName, target, field] of [['CreateUser', 'user', 'userName'], ['CreateRole', 'role', 'roleName']] as const) {
+    const name = record.requestParameters?.[field];
+    if (succeeded(record, eventName) && typeof name === 'string' && IAM_NAME.test(name)) {
+      writes.push(inlineWrite({ target, account: accountOf(record), name }, QUARANTINE_POLICY, quarantine));
+    }
+  }
+  return { writes, effects };
+}
