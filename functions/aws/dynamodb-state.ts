@@ -213,6 +213,29 @@ export class DynamoDbState implements GuardrailState, Ledger {
     };
   }
 
+  async rememberAgentMinter(caller: string, roleArn: string, expiresAt: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `MINTER#${caller}|${roleArn}`, sk: ONE },
+          UpdateExpression: 'SET #until = :until, expiresAt = :ttl',
+          // The latest live agent session decides: an earlier expiry never shortens it.
+          ConditionExpression: 'attribute_not_exists(#until) OR #until < :until',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':until': expiresAt, ':ttl': ttl(expiresAt) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async isAgentMinter(caller: string, roleArn: string, at: number): Promise<boolean> {
+    const item = await this.getItem(`MINTER#${caller}|${roleArn}`);
+    return typeof item?.until === 'number' && item.until >= at;
+  }
+
   async isQuarantined(roleArn: string): Promise<boolean> {
     return (await this.getItem(`QUARANTINE#${roleArn}`)) !== undefined;
   }

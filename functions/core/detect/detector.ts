@@ -29,8 +29,10 @@ interface Learned {
   readonly late: Finding[];
   /** What the event taught detection, for its own finding's reason. */
   readonly note: string | null;
+  /** Set when the event is a caller stripping the agent signal from a session it mints. */
+  readonly signalDrop: string | null;
 }
-const NOTHING_LEARNED: Learned = { late: [], note: null };
+const NOTHING_LEARNED: Learned = { late: [], note: null, signalDrop: null };
 // How long a call waits for the AssumeRole of its session: the longest an STS session can last.
 const PENDING_MS = 43_200_000;
 
@@ -75,9 +77,19 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
   async function learn(record: CloudTrailRecord, principal: Principal, at: number): Promise<Learned> {
     const late: Finding[] = [];
     let note: string | null = null;
+    let signalDrop: string | null = null;
     if (ASSUME_ROLE_EVENTS.has(record.eventName) && record.eventSource === 'sts.amazonaws.com') {
       const caller = principal.kind === 'role-session' ? await state.findSession(principal, at) : null;
-      const observed = observeSession(record, agents, caller);
+      let observed = observeSession(record, agents, caller);
+      // A caller that minted agent sessions of this role and now mints one without the signal is the agent
+      // stripping it: the new session is the agent's too.
+      const roleArn = typeof record.requestParameters?.roleArn === 'string' ? record.requestParameters.roleArn : null;
+      const minter = principal.kind === 'role-session' ? principal.roleSessionKey : principal.arn;
+      if (observed?.session && minter && roleArn) await state.rememberAgentMinter(minter, roleArn, observed.session.expiresAt);
+      else if (observed && minter && roleArn && record.eventName === 'AssumeRole' && (await state.isAgentMinter(minter, roleArn, at))) {
+        signalDrop = `AssumeRole of ${roleArn} without the agent signal by a caller that minted agent sessions of it`;
+        observed = observeSession(record, agents, { accessKeyId: null, roleSessionKey: null, roleArn, signals: ['session-tag'], evidence: 'a session minted without its agent signal', expiresAt: at });
+      }
       if (observed?.session) {
         await state.putSession(observed.session);
         note = `agent session recorded (${observed.session.evidence})`;
@@ -90,7 +102,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     }
     const tagChange = observeRoleTags(record);
     if (tagChange) await state.updateRoleTags(tagChange.roleKey, tagChange.set, tagChange.remove);
-    return { late, note };
+    return { late, note, signalDrop };
   }
 
   async function evaluate(record: CloudTrailRecord, isLate = false): Promise<Finding[]> {
@@ -116,9 +128,9 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const quarantined = writtenRole
       ? await state.isQuarantined(`arn:${principal.partition}:iam::${record.recipientAccountId ?? principal.account}:role/${writtenRole}`)
       : false;
-    const tamper = tamperReason(record, quarantined);
+    const tamper = tamperReason(record, quarantined) ?? learned.signalDrop;
     const candidates = tamper ? [] : applicableRules(policy.rulesFor(action), record, principal);
-    const rule = tamper ? policy.tamperRule : isAgent ? candidates[0] : undefined;
+    const rule = learned.signalDrop ? policy.signalDropRule : tamper ? policy.tamperRule : isAgent ? candidates[0] : undefined;
 
     const finding = (verdict: Verdict, reason: string, plan: ResponsePlan | null = null): Finding => ({
       eventID: record.eventID,

@@ -1,7 +1,7 @@
 import type { ActionCatalogue } from './action-catalogue.ts';
 import { durationMs } from './duration.ts';
 import { expandActionPattern } from './expand-action-pattern.ts';
-import { TAMPER_RULE_ID, type ResponseName } from './constants.ts';
+import { SIGNAL_DROP_RULE_ID, TAMPER_RULE_ID, type ResponseName } from './constants.ts';
 import type { Policy } from './schema.ts';
 import { compileParameterConditions, type ParameterMatcher } from './parameter-conditions.ts';
 import { wildcardToRegExp } from './wildcard.ts';
@@ -45,6 +45,8 @@ export interface CompiledPolicy {
   readonly guardrailRoles: readonly RegExp[];
   readonly rules: readonly CompiledRule[];
   readonly tamperRule: CompiledRule;
+  /** Built in: a caller that minted agent sessions of a role mints one without the signal (revoke-sessions). */
+  readonly signalDropRule: CompiledRule;
   /** Rules whose actions include `action` (canonical `service:Action`); constant time for known actions. */
   rulesFor(action: string): readonly CompiledRule[];
 }
@@ -170,6 +172,11 @@ export function compilePolicy(policy: Policy, catalogue: ActionCatalogue, deploy
       guardrailRoles: guardrailRoleArns(deployment),
       rules,
       tamperRule: buildTamperRule(policy.tamper.response),
+      signalDropRule: {
+        ...buildTamperRule('revoke-sessions'),
+        id: SIGNAL_DROP_RULE_ID,
+        description: 'A caller that minted agent sessions of a role may not mint one without the agent signal (stripping it).',
+      },
       rulesFor,
     },
   };

@@ -6,3 +6,6 @@ export type ResponseName = (typeof RESPONSE_NAMES)[number];
 
 /** Id of the built-in rule that guards the guardrail's own policies, tags and quarantined roles. */
 export const TAMPER_RULE_ID = 'guardrail-tamper';
+
+/** Id of the built-in rule for a caller that minted agent sessions of a role minting one without the signal. */
+export const SIGNAL_DROP_RULE_ID = 'guardrail-signal-drop';

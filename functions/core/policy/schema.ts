@@ -1,8 +1,8 @@
 import * as z from 'zod';
 
-import { RESPONSE_NAMES, TAMPER_RULE_ID } from './constants.ts';
+import { RESPONSE_NAMES, SIGNAL_DROP_RULE_ID, TAMPER_RULE_ID } from './constants.ts';
 
-export { RESPONSE_NAMES, TAMPER_RULE_ID, type ResponseName } from './constants.ts';
+export { RESPONSE_NAMES, SIGNAL_DROP_RULE_ID, TAMPER_RULE_ID, type ResponseName } from './constants.ts';
 
 const durationSchema = z
   .string()
@@ -53,7 +53,8 @@ export const ruleSchema = z
     id: z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)')
-      .refine((id) => id !== TAMPER_RULE_ID, `"${TAMPER_RULE_ID}" is the built-in tamper rule's id`),
+      .refine((id) => id !== TAMPER_RULE_ID, `"${TAMPER_RULE_ID}" is the built-in tamper rule's id`)
+      .refine((id) => id !== SIGNAL_DROP_RULE_ID, `"${SIGNAL_DROP_RULE_ID}" is the built-in signal-drop rule's id`),
     description: z.string().min(1).max(512),
     match: z
       .object({

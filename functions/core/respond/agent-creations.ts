@@ -1,5 +1,8 @@
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+import { parseArn } from '../cloudtrail/arn.ts';
+import { sidPart } from './agent-conditions.ts';
 import { QUARANTINE_POLICY } from './builders/quarantine-role.ts';
+import { REVOKE_SESSIONS_POLICY } from './builders/revoke-sessions.ts';
 import { inlineWrite } from './builders/target.ts';
 import { document } from './policy-document.ts';
 import type { PlannedWrite, ResponseEffect } from './response-input.ts';
@@ -14,9 +17,10 @@ const succeeded = (record: CloudTrailRecord, eventName: string) =>
 /**
  * What an agent created in the violating call is the agent's, and is contained with it: the long-term key
  * a CreateAccessKey returned (deactivated, whoever it was minted for), the user or role a CreateUser or
- * CreateRole made (quarantined: everything denied, so a backdoor principal is dead on arrival).
+ * CreateRole made (quarantined: everything denied, so a backdoor principal is dead on arrival), the session
+ * an AssumeRole minted (revoked on its role: aws:userid, tokens issued before `revokeBefore`).
  */
-export function agentCreations(record: CloudTrailRecord): { readonly writes: PlannedWrite[]; readonly effects: ResponseEffect[] } {
+export function agentCreations(record: CloudTrailRecord, revokeBefore: number): { readonly writes: PlannedWrite[]; readonly effects: ResponseEffect[] } {
   const writes: PlannedWrite[] = [];
   const effects: ResponseEffect[] = [];
   if (succeeded(record, 'CreateAccessKey')) {
@@ -30,6 +34,19 @@ export function agentCreations(record: CloudTrailRecord): { readonly writes: Pla
     const name = record.requestParameters?.[field];
     if (succeeded(record, eventName) && typeof name === 'string' && IAM_NAME.test(name)) {
       writes.push(inlineWrite({ target, account: accountOf(record), name }, QUARANTINE_POLICY, quarantine));
+    }
+  }
+  const minted = (record.responseElements as { assumedRoleUser?: { assumedRoleId?: unknown } } | null | undefined)?.assumedRoleUser?.assumedRoleId;
+  const roleArn = record.requestParameters?.roleArn;
+  if (record.eventSource === 'sts.amazonaws.com' && record.eventName.startsWith('AssumeRole') && !record.errorCode && typeof minted === 'string' && typeof roleArn === 'string') {
+    const role = parseArn(roleArn);
+    const name = role?.resource.startsWith('role/') ? role.resource.slice(role.resource.lastIndexOf('/') + 1) : null;
+    if (role && name && IAM_NAME.test(name)) {
+      writes.push(
+        inlineWrite({ target: 'role', account: role.account, name }, REVOKE_SESSIONS_POLICY, document([
+          { Sid: `RevokeSession${sidPart(minted)}`, Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:userid': minted }, DateLessThan: { 'aws:TokenIssueTime': new Date(revokeBefore).toISOString() } } },
+        ])),
+      );
     }
   }
   return { writes, effects };

@@ -13,7 +13,9 @@ import { agentCreations } from './agent-creations.ts';
 export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedAt?: number): ResponseWrites | null {
   const detail = finding.detail;
   if (finding.verdict !== 'violation' || !detail?.plan || !finding.rule) return null;
-  const rule = finding.rule === policy.tamperRule.id ? policy.tamperRule : policy.rules.find((r) => r.id === finding.rule)!;
+  const builtIn = [policy.tamperRule, policy.signalDropRule].find((r) => r.id === finding.rule);
+  const rule = builtIn ?? policy.rules.find((r) => r.id === finding.rule)!;
+  const revokeBefore = Math.max(Date.parse(detail.record.eventTime), appliedAt ?? 0) + 1000;
   const built = RESPONSE_BUILDERS[detail.plan.response]({
     response: detail.plan.response,
     scope: detail.plan.scope,
@@ -23,12 +25,12 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     action: detail.action,
     at: Date.parse(detail.record.eventTime),
     // IAM's aws:TokenIssueTime has second precision: a second's margin past the write.
-    revokeBefore: Math.max(Date.parse(detail.record.eventTime), appliedAt ?? 0) + 1000,
+    revokeBefore,
     agents: policy.policy.agents,
   });
   // What the agent created in this call is the agent's, contained with it (unless nothing is contained).
   if (built.cannotContain || detail.plan.response === 'notify') return built;
-  const created = agentCreations(detail.record);
+  const created = agentCreations(detail.record, revokeBefore);
   return created.writes.length + created.effects.length > 0
     ? { ...built, writes: [...built.writes, ...created.writes], effects: [...built.effects, ...created.effects] }
     : built;

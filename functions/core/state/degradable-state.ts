@@ -31,6 +31,8 @@ export function degradableState(state: GuardState, onFailure: (operation: string
     exemptionFor: guarded('exemptionFor', state.exemptionFor.bind(state), null),
     countStrike: guarded('countStrike', state.countStrike.bind(state), 1),
     isQuarantined: guarded('isQuarantined', state.isQuarantined.bind(state), false),
+    rememberAgentMinter: guarded('rememberAgentMinter', state.rememberAgentMinter.bind(state), undefined),
+    isAgentMinter: guarded('isAgentMinter', state.isAgentMinter.bind(state), false),
     writtenDocuments: guarded('writtenDocuments', state.writtenDocuments.bind(state), null),
     recordWritten: guarded('recordWritten', state.recordWritten.bind(state), undefined),
     prefetch: guarded('prefetch', state.prefetch.bind(state), { sessions: new Map(), roleTags: null, quarantined: false, exemption: null, documents: null }),

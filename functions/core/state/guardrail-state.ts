@@ -49,6 +49,10 @@ export interface GuardrailState {
    */
   countStrike(subject: string, eventID: string, at: number, windowMs: number, enough: number): Promise<number>;
   isQuarantined(roleArn: string): Promise<boolean>;
+  /** Remembers that `caller` minted an agent session of `roleArn` (until `expiresAt`, epoch ms). */
+  rememberAgentMinter(caller: string, roleArn: string, expiresAt: number): Promise<void>;
+  /** Whether `caller` minted an agent session of `roleArn` that is still live at `at`. */
+  isAgentMinter(caller: string, roleArn: string, at: number): Promise<boolean>;
   /**
    * The guardrail's own policy documents on one identity (`account/target/name`) as it last wrote them, by
    * policy name, so a containment merges without reading IAM first. Null when that is unknown.

@@ -118,6 +118,16 @@ export class InMemoryState implements GuardrailState, Ledger {
     };
   }
 
+  private readonly minters = new Map<string, number>();
+
+  async rememberAgentMinter(caller: string, roleArn: string, expiresAt: number): Promise<void> {
+    boundedSet(this.minters, `${caller}|${roleArn}`, Math.max(expiresAt, this.minters.get(`${caller}|${roleArn}`) ?? 0));
+  }
+
+  async isAgentMinter(caller: string, roleArn: string, at: number): Promise<boolean> {
+    return (this.minters.get(`${caller}|${roleArn}`) ?? 0) >= at;
+  }
+
   async isQuarantined(roleArn: string): Promise<boolean> {
     return this.quarantined.has(roleArn);
   }
