@@ -8,6 +8,7 @@ import type { PipelineDependencies } from '../../functions/core/pipeline/ports.t
 import { InMemoryState } from '../../functions/core/state/in-memory-state.ts';
 import { FakeIam } from '../helpers/fake-iam.ts';
 import { ALLOW_ALL, authorize } from '../helpers/simulate.ts';
+import type { PolicyDocument } from '../../functions/core/respond/policy-document.ts';
 
 /**
  * The red-team suite: each case is the CloudTrail events of an agent's violation (run through the guard's
@@ -59,8 +60,17 @@ function eventsOf(entry: string | Record<string, unknown>): unknown[] {
   return files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
 }
 
+/** The organization's SCPs as the guard left them (scp-deny and the SCP fallback), by name. */
+const scps = new Map<string, PolicyDocument>();
+const scpPort = {
+  getScp: async (name: string) => scps.get(name) ?? null,
+  putScp: async (name: string, document: PolicyDocument) => void scps.set(name, document),
+  deleteScp: async (name: string) => void scps.delete(name),
+};
+
 /** Runs the case's events through the guard; returns the IAM of each account as the guard left it. */
 async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
+  scps.clear();
   const policy = await compilePolicyText(readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace(/^mode: \w+/m, 'mode: enforce'), 'guardrail.yaml');
   const accounts = new Map<string, FakeIam>();
   for (const [account, seed] of Object.entries(testCase.iam ?? {})) {
@@ -81,7 +91,7 @@ async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
         return accounts.get(account)!;
       },
       async scp() {
-        throw new Error('no SCP port in the red-team suite');
+        return scpPort;
       },
     },
     notifier: { notify: async () => undefined },
@@ -143,6 +153,7 @@ async function judge(move: Move, accounts: Map<string, FakeIam>): Promise<string
     resourceAccount: move.as.account,
     identityPolicies: [{ name: 'application', policy: ALLOW_ALL }, ...documents, ...managed],
     context,
+    scps: [...scps.entries()].filter(([name]) => name.endsWith(move.as.account)).map(([, policy]) => policy),
   });
 }
 

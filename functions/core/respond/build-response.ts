@@ -1,8 +1,22 @@
 import type { Finding } from '../detect/finding.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import { RESPONSE_BUILDERS } from './builders/index.ts';
-import type { ResponseWrites } from './response-input.ts';
+import { IAM_EXPRESSIBLE_SIGNALS } from './plan-response.ts';
+import type { ResponseInput, ResponseWrites } from './response-input.ts';
 import { agentCreations } from './agent-creations.ts';
+
+/**
+ * Where identity policies cannot reach the principal (an Identity Center role: its policies belong to the
+ * permission set), an agent IAM can recognise is still contained: the response becomes an agent-scoped SCP on
+ * the account (the agent's signals and its own session). What the finding claims to spare (people using the
+ * same permission set) stays untouched. Without an IAM-visible signal it stays not contained, and says why.
+ */
+function withScpFallback(built: ResponseWrites, input: ResponseInput): ResponseWrites {
+  const visible = input.signals.some((signal) => IAM_EXPRESSIBLE_SIGNALS.has(signal));
+  if (!built.cannotContain || input.principal.kind !== 'role-session' || !visible || input.response === 'notify') return built;
+  const scp = RESPONSE_BUILDERS['scp-deny'](input.response === 'quarantine-role' || input.response === 'revoke-sessions' ? { ...input, rule: { ...input.rule, actionPatterns: ['*'] } } : input);
+  return { ...scp, cannotContain: null };
+}
 
 /**
  * The writes a violation calls for, as pure data: what the guard would apply through the responder role.
@@ -16,7 +30,7 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
   const builtIn = [policy.tamperRule, policy.signalDropRule].find((r) => r.id === finding.rule);
   const rule = builtIn ?? policy.rules.find((r) => r.id === finding.rule)!;
   const revokeBefore = Math.max(Date.parse(detail.record.eventTime), appliedAt ?? 0) + 1000;
-  const built = RESPONSE_BUILDERS[detail.plan.response]({
+  const input = {
     response: detail.plan.response,
     scope: detail.plan.scope,
     principal: detail.principal,
@@ -27,7 +41,8 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     // IAM's aws:TokenIssueTime has second precision: a second's margin past the write.
     revokeBefore,
     agents: policy.policy.agents,
-  });
+  };
+  const built = withScpFallback(RESPONSE_BUILDERS[detail.plan.response](input), input);
   // What the agent created in this call is the agent's, contained with it (unless nothing is contained).
   if (built.cannotContain || detail.plan.response === 'notify') return built;
   const created = agentCreations(detail.record, revokeBefore);
