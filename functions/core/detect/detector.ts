@@ -79,7 +79,12 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     let note: string | null = null;
     let signalDrop: string | null = null;
     if (ASSUME_ROLE_EVENTS.has(record.eventName) && record.eventSource === 'sts.amazonaws.com') {
-      const caller = principal.kind === 'role-session' ? await state.findSession(principal, at) : null;
+      const known = principal.kind === 'role-session' ? await state.findSession(principal, at) : null;
+      // An AssumeRole made through the AWS MCP server (or from an agent session) mints an agent session.
+      const viaMcp = [SIGNAL_DETECTORS['mcp-service'], SIGNAL_DETECTORS['mcp-context']]
+        .map((detect) => detect({ record, principal, agents, session: null, roleTags: null }))
+        .find((signal) => signal !== null);
+      const caller = known ?? (viaMcp ? { accessKeyId: null, roleSessionKey: null, roleArn: '', signals: [viaMcp.name], evidence: viaMcp.evidence, expiresAt: at } : null);
       let observed = observeSession(record, agents, caller);
       // A caller that minted agent sessions of this role and now mints one without the signal is the agent
       // stripping it: the new session is the agent's too.
@@ -119,7 +124,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const signals: Signal[] = [];
     for (const detect of DETECTORS) {
       const signal = detect(context);
-      if (signal) signals.push(signal);
+      if (signal && !signals.some((s) => s.name === signal.name)) signals.push(signal);
     }
     const isAgent = signals.length > 0;
     const action = actionOf(record.eventSource, record.eventName);
