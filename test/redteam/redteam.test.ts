@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventsOf } from '../helpers/case-events.ts';
 import { describe, expect, it } from 'vitest';
 import { compilePolicyText } from '../../functions/config/load-policy-file.ts';
 import { processEvent } from '../../functions/core/pipeline/process-event.ts';
@@ -53,12 +54,6 @@ interface RedTeamCase {
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CASES = join(ROOT, 'test/redteam/cases');
 
-function eventsOf(entry: string | Record<string, unknown>): unknown[] {
-  if (typeof entry !== 'string') return [entry];
-  const path = join(ROOT, entry);
-  const files = entry.endsWith('.json') ? [path] : readdirSync(path).sort().map((f) => join(path, f));
-  return files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
-}
 
 /** The organization's SCPs as the guard left them (scp-deny and the SCP fallback), by name. */
 const scps = new Map<string, PolicyDocument>();

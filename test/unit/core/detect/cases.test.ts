@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { eventsOf } from '../../../helpers/case-events.ts';
 import { describe, expect, it } from 'vitest';
 import { compilePolicyText } from '../../../../functions/config/load-policy-file.ts';
 import { validateRecord } from '../../../../functions/core/cloudtrail/validate-record.ts';
@@ -22,12 +23,6 @@ interface DetectCase {
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 const CASES = join(ROOT, 'test/cases/detect');
 
-function eventsOf(entry: string | Record<string, unknown>): unknown[] {
-  if (typeof entry !== 'string') return [entry];
-  const path = join(ROOT, entry);
-  const files = entry.endsWith('.json') ? [path] : readdirSync(path).sort().map((f) => join(path, f));
-  return files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
-}
 
 async function run(testCase: DetectCase): Promise<Finding[]> {
   const policy = testCase.policy ? await compilePolicyText(testCase.policy, `${testCase.name}.policy`) : await loadDefaultPolicy();
