@@ -45,7 +45,13 @@ function explainWrites(finding: Finding, policy: CompiledPolicy): string[] {
   const tags = Object.keys(response.roleTags);
   if (tags.length) lines.push(`      tags the role ${tags.join(', ')}`);
   for (const effect of response.effects) {
-    lines.push(effect.effect === 'deactivate-access-key' ? `      deactivates access key ${effect.accessKeyId} of ${effect.userName}` : `      deactivates every active access key of ${effect.userName}`);
+    lines.push(
+      effect.effect === 'deactivate-access-key'
+        ? `      deactivates access key ${effect.accessKeyId} of ${effect.userName}`
+        : effect.effect === 'delete-login-profile'
+          ? `      deletes the console password of ${effect.userName}`
+          : `      deactivates every active access key of ${effect.userName}`,
+    );
   }
   return lines;
 }

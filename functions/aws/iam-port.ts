@@ -4,6 +4,7 @@ import {
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
   DeletePolicyVersionCommand,
+  DeleteLoginProfileCommand,
   DeleteRolePolicyCommand,
   DeleteUserPolicyCommand,
   DetachRolePolicyCommand,
@@ -119,6 +120,9 @@ export function createIamPort(iam: IAMClient, account: string, partition = 'aws'
     },
     async untagRole(roleName, keys) {
       await iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: [...keys] }));
+    },
+    async deleteLoginProfile(userName) {
+      return (await orNull(iam.send(new DeleteLoginProfileCommand({ UserName: userName })))) !== null;
     },
     async listAccessKeys(userName) {
       const keys: { accessKeyId: string; status: string }[] = [];

@@ -77,6 +77,12 @@ export class FakeIam implements IamPort {
     for (const key of keys) delete tags[key];
     this.tags.set(role, tags);
   }
+  /** Users with a console password. */
+  readonly loginProfiles = new Set<string>();
+  async deleteLoginProfile(user: string) {
+    this.writes++;
+    return this.loginProfiles.delete(user);
+  }
   async listAccessKeys(user: string) {
     return [...this.keys.entries()].filter(([key]) => this.keyOwners.get(key) === user).map(([accessKeyId, status]) => ({ accessKeyId, status }));
   }

@@ -26,6 +26,8 @@ interface Actor {
   readonly user?: string;
   readonly userId?: string;
   readonly accessKeyId?: string;
+  /** Signs in with the user's console password (fails once the login profile is deleted). */
+  readonly consolePassword?: boolean;
   readonly tokenIssuedAt?: string;
   readonly viaMcp?: boolean;
   readonly tags?: Record<string, string>;
@@ -45,8 +47,8 @@ interface Move {
 interface RedTeamCase {
   readonly name: string;
   readonly description: string;
-  /** IAM before the events: access keys and the users owning them, per account. */
-  readonly iam?: Record<string, { keys?: Record<string, string> }>;
+  /** IAM before the events: access keys and the users owning them, console passwords, per account. */
+  readonly iam?: Record<string, { keys?: Record<string, string>; loginProfiles?: string[] }>;
   readonly events: (string | Record<string, unknown>)[];
   readonly moves: readonly Move[];
 }
@@ -74,6 +76,7 @@ async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
       iam.keys.set(key, 'Active');
       iam.keyOwners.set(key, user);
     }
+    for (const user of seed.loginProfiles ?? []) iam.loginProfiles.add(user);
     accounts.set(account, iam);
   }
   const clock = { now: 0 };
@@ -137,6 +140,7 @@ function requestOf(move: Move): { principal: string; context: Record<string, str
 async function judge(move: Move, accounts: Map<string, FakeIam>): Promise<string> {
   const iam = accounts.get(move.as.account) ?? new FakeIam();
   if (move.as.accessKeyId && iam.keys.get(move.as.accessKeyId) === 'Inactive') return 'KeyInactive';
+  if (move.as.consolePassword && !iam.loginProfiles.has(move.as.user!)) return 'NoLoginProfile';
   const identity = move.as.role ? `role/${move.as.role}` : `user/${move.as.user}`;
   const documents = [...(iam.inline.get(identity) ?? new Map()).entries()].map(([name, policy]) => ({ name, policy }));
   const managed = [...(iam.attached.get(identity) ?? new Set())].map((arn) => ({ name: arn, policy: iam.managed.get(arn.slice(arn.lastIndexOf('/') + 1)) }));

@@ -16,7 +16,8 @@ const succeeded = (record: CloudTrailRecord, eventName: string) =>
 
 /**
  * What an agent created in the violating call is the agent's, and is contained with it: the long-term key
- * a CreateAccessKey returned (deactivated, whoever it was minted for), the user or role a CreateUser or
+ * a CreateAccessKey returned (deactivated, whoever it was minted for), a console password it set (the login
+ * profile deleted), the user or role a CreateUser or
  * CreateRole made (quarantined: everything denied, so a backdoor principal is dead on arrival), the session
  * an AssumeRole minted (revoked on its role: aws:userid, tokens issued before `revokeBefore`).
  */
@@ -27,6 +28,12 @@ export function agentCreations(record: CloudTrailRecord, revokeBefore: number): 
     const key = (record.responseElements as { accessKey?: { accessKeyId?: unknown; userName?: unknown } } | null | undefined)?.accessKey;
     if (typeof key?.accessKeyId === 'string' && typeof key.userName === 'string' && /^AKIA[A-Z0-9]{12,124}$/.test(key.accessKeyId)) {
       effects.push({ effect: 'deactivate-access-key', account: accountOf(record), userName: key.userName, accessKeyId: key.accessKeyId });
+    }
+  }
+  for (const eventName of ['CreateLoginProfile', 'UpdateLoginProfile']) {
+    const userName = record.requestParameters?.userName ?? (record.userIdentity.type === 'IAMUser' ? record.userIdentity.userName : undefined);
+    if (succeeded(record, eventName) && typeof userName === 'string' && IAM_NAME.test(userName)) {
+      effects.push({ effect: 'delete-login-profile', account: accountOf(record), userName });
     }
   }
   const quarantine = document([{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }]);

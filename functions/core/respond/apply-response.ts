@@ -17,7 +17,9 @@ export type AppliedChange =
   | { readonly kind: 'managed-policy'; readonly account: string; readonly identity: IdentityRef; readonly policyName: string; readonly policyArn: string; readonly previous: PolicyDocument | null; readonly document: PolicyDocument; readonly changed: boolean }
   | { readonly kind: 'scp'; readonly account: string; readonly policyName: string; readonly previous: PolicyDocument | null; readonly document: PolicyDocument; readonly changed: boolean }
   | { readonly kind: 'role-tags'; readonly account: string; readonly roleName: string; readonly previous: Readonly<Record<string, string | null>>; readonly tags: Readonly<Record<string, string>> }
-  | { readonly kind: 'access-key'; readonly account: string; readonly userName: string; readonly accessKeyId: string; readonly previous: 'Active' };
+  | { readonly kind: 'access-key'; readonly account: string; readonly userName: string; readonly accessKeyId: string; readonly previous: 'Active' }
+  /** A deleted console password: release cannot restore it (the user's owner sets a new one). */
+  | { readonly kind: 'login-profile'; readonly account: string; readonly userName: string };
 
 export interface ApplyPorts {
   iamFor(account: string): Promise<IamPort>;
@@ -105,6 +107,10 @@ async function applyEffects(response: ResponseWrites, ports: ApplyPorts): Promis
   const changes: AppliedChange[] = [];
   for (const effect of response.effects) {
     const iam = await ports.iamFor(effect.account);
+    if (effect.effect === 'delete-login-profile') {
+      if (await iam.deleteLoginProfile(effect.userName)) changes.push({ kind: 'login-profile', account: effect.account, userName: effect.userName });
+      continue;
+    }
     try {
       const keys =
         effect.effect === 'deactivate-access-key'
@@ -214,6 +220,9 @@ export async function revertChanges(changes: readonly AppliedChange[], ports: Ap
         await iam.setAccessKeyStatus(change.userName, change.accessKeyId, change.previous);
         break;
       }
+      case 'login-profile':
+        // A password is never stored: nothing to put back.
+        break;
     }
   }
 }

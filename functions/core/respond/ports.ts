@@ -22,6 +22,8 @@ export interface IamPort {
   untagRole(roleName: string, keys: readonly string[]): Promise<void>;
   setAccessKeyStatus(userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;
   listAccessKeys(userName: string): Promise<readonly { accessKeyId: string; status: string }[]>;
+  /** Deletes the user's console password; false when it had none (or the user is gone). */
+  deleteLoginProfile(userName: string): Promise<boolean>;
 }
 
 /** Service control policies, through a role in the management account. */

@@ -14,7 +14,7 @@ const MANAGED_FALLBACK = [...MANAGED_POLICIES, ...ATTACHMENTS, ...LIST_ATTACHMEN
 const READ_TAGS = ['iam:ListRoleTags'];
 const WRITE_TAGS = ['iam:TagRole', 'iam:UntagRole'];
 const TAGS = [...READ_TAGS, ...WRITE_TAGS];
-const ACCESS_KEYS = ['iam:UpdateAccessKey', 'iam:ListAccessKeys'];
+const ACCESS_KEYS = ['iam:UpdateAccessKey', 'iam:ListAccessKeys', 'iam:DeleteLoginProfile'];
 
 /** The same actions grouped by how narrowly the responder role can grant them. */
 export const RESPONDER_PERMISSION_GROUPS = {

@@ -52,6 +52,8 @@ export interface ResponseWrites {
 export type ResponseEffect =
   | { readonly effect: 'deactivate-access-key'; readonly account: string; readonly userName: string; readonly accessKeyId: string }
   /** Every active long-term key of the user, listed when applied (long-term keys carry no token time). */
-  | { readonly effect: 'deactivate-active-keys'; readonly account: string; readonly userName: string };
+  | { readonly effect: 'deactivate-active-keys'; readonly account: string; readonly userName: string }
+  /** A console password the agent set: deleted (it cannot be restored; release says so). */
+  | { readonly effect: 'delete-login-profile'; readonly account: string; readonly userName: string };
 
 export type ResponseBuilder = (input: ResponseInput) => ResponseWrites;
