@@ -78,18 +78,27 @@ async function verifyInline({ iam, change }: InlineWrite): Promise<void> {
   }
 }
 
+/**
+ * The managed fallback is one policy per identity, so releasing one principal never restores a document over
+ * another principal's statements (IAM's managed policy names: 128 characters at most).
+ */
+export function managedPolicyName(policyName: string, identity: IdentityRef): string {
+  return `${policyName}-${identity.target}-${identity.name}`.slice(0, 128);
+}
+
 async function writeManaged(iam: IamPort, write: PlannedWrite, identity: IdentityRef, inlineMerged: PolicyDocument): Promise<AppliedChange> {
-  const previous = await iam.getManagedPolicy(write.policyName);
+  const name = managedPolicyName(write.policyName, identity);
+  const previous = await iam.getManagedPolicy(name);
   const merged = mergeDocuments(previous, inlineMerged);
   if (policySize(merged) > QUOTAS.managedPolicyChars) {
-    throw new ContainmentError(`${write.policyName} for ${identity.target} ${identity.name} is ${policySize(merged)} characters: over the inline space left and the managed-policy quota (${QUOTAS.managedPolicyChars})`);
+    throw new ContainmentError(`${name} for ${identity.target} ${identity.name} is ${policySize(merged)} characters: over the inline space left and the managed-policy quota (${QUOTAS.managedPolicyChars})`);
   }
   if (previous === null && (await iam.attachedPolicyCount(identity)) >= QUOTAS.managedPoliciesPerPrincipal) {
     throw new ContainmentError(`${identity.target} ${identity.name} has no inline space left and already ${QUOTAS.managedPoliciesPerPrincipal} managed policies attached`);
   }
-  const policyArn = await iam.putManagedPolicy(write.policyName, merged);
+  const policyArn = await iam.putManagedPolicy(name, merged);
   await iam.attachManagedPolicy(identity, policyArn);
-  return { kind: 'managed-policy', account: write.account, identity, policyName: write.policyName, policyArn, previous, document: merged, changed: true };
+  return { kind: 'managed-policy', account: write.account, identity, policyName: name, policyArn, previous, document: merged, changed: true };
 }
 
 async function tagRole(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange | null> {

@@ -62,8 +62,9 @@ describe('applyResponse', () => {
     const iam = new FakeIam();
     iam.inline.set('role/DevOps', new Map([['app', bigPolicy(10_200)]]));
     const [change] = await applyResponse(denyWrite(['iam:CreateUser']), portsFor(iam));
-    expect(change).toMatchObject({ kind: 'managed-policy', policyName: 'AgentGuardrail-DenyActions' });
-    expect(iam.attached.get('role/DevOps')).toContain(`arn:aws:iam::${ACCOUNT}:policy/AgentGuardrail-DenyActions`);
+    // One managed policy per identity: a release of another principal never touches it.
+    expect(change).toMatchObject({ kind: 'managed-policy', policyName: 'AgentGuardrail-DenyActions-role-DevOps' });
+    expect(iam.attached.get('role/DevOps')).toContain(`arn:aws:iam::${ACCOUNT}:policy/AgentGuardrail-DenyActions-role-DevOps`);
     expect(iam.inline.get('role/DevOps')?.has('AgentGuardrail-DenyActions')).toBe(false);
   });
 
