@@ -44,7 +44,10 @@ export function agentConditions(signals: readonly SignalName[], agents: AgentSig
 
 /** One role session, named as IAM sees it (`roleId:sessionName`). */
 export function sessionCondition(principal: Principal): AgentCondition | null {
-  return principal.roleSessionKey
-    ? { sid: `Session${sidPart(principal.roleSessionKey)}`, condition: { StringEquals: { 'aws:userid': principal.roleSessionKey } } }
-    : null;
+  return principal.roleSessionKey ? userIdCondition(principal.roleSessionKey) : null;
+}
+
+/** One role session, by its aws:userid ("AROA…:session-name"). */
+export function userIdCondition(userId: string): AgentCondition {
+  return { sid: `Session${sidPart(userId)}`, condition: { StringEquals: { 'aws:userid': userId } } };
 }

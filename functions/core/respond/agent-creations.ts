@@ -1,8 +1,8 @@
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import { parseArn } from '../cloudtrail/arn.ts';
-import { sidPart } from './agent-conditions.ts';
-import { QUARANTINE_POLICY } from './builders/quarantine-role.ts';
-import { REVOKE_SESSIONS_POLICY } from './builders/revoke-sessions.ts';
+import { userIdCondition } from './agent-conditions.ts';
+import { QUARANTINE_DOCUMENT, QUARANTINE_POLICY } from './builders/quarantine-role.ts';
+import { REVOKE_SESSIONS_POLICY, revokeStatement } from './builders/revoke-sessions.ts';
 import { inlineWrite } from './builders/target.ts';
 import { document } from './policy-document.ts';
 import type { PlannedWrite, ResponseEffect } from './response-input.ts';
@@ -36,11 +36,10 @@ export function agentCreations(record: CloudTrailRecord, revokeBefore: number): 
       effects.push({ effect: 'delete-login-profile', account: accountOf(record), userName });
     }
   }
-  const quarantine = document([{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }]);
   for (const [eventName, target, field] of [['CreateUser', 'user', 'userName'], ['CreateRole', 'role', 'roleName']] as const) {
     const name = record.requestParameters?.[field];
     if (succeeded(record, eventName) && typeof name === 'string' && IAM_NAME.test(name)) {
-      writes.push(inlineWrite({ target, account: accountOf(record), name }, QUARANTINE_POLICY, quarantine));
+      writes.push(inlineWrite({ target, account: accountOf(record), name }, QUARANTINE_POLICY, QUARANTINE_DOCUMENT));
     }
   }
   const minted = (record.responseElements as { assumedRoleUser?: { assumedRoleId?: unknown } } | null | undefined)?.assumedRoleUser?.assumedRoleId;
@@ -49,11 +48,7 @@ export function agentCreations(record: CloudTrailRecord, revokeBefore: number): 
     const role = parseArn(roleArn);
     const name = role?.resource.startsWith('role/') ? role.resource.slice(role.resource.lastIndexOf('/') + 1) : null;
     if (role && name && IAM_NAME.test(name)) {
-      writes.push(
-        inlineWrite({ target: 'role', account: role.account, name }, REVOKE_SESSIONS_POLICY, document([
-          { Sid: `RevokeSession${sidPart(minted)}`, Effect: 'Deny', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:userid': minted }, DateLessThan: { 'aws:TokenIssueTime': new Date(revokeBefore).toISOString() } } },
-        ])),
-      );
+      writes.push(inlineWrite({ target: 'role', account: role.account, name }, REVOKE_SESSIONS_POLICY, document([revokeStatement(userIdCondition(minted), revokeBefore)])));
     }
   }
   return { writes, effects };

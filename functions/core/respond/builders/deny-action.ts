@@ -3,6 +3,7 @@ import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
 import { agentConditions, sessionCondition } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
+import { revokeStatement } from './revoke-sessions.ts';
 import { identityTarget, inlineWrite, NO_WRITES } from './target.ts';
 
 export const DENY_ACTION_POLICY = `${GUARDRAIL_POLICY_PREFIX}DenyActions`;
@@ -38,14 +39,6 @@ export const buildDenyAction: ResponseBuilder = (input) => {
   // Through the AWS MCP server the agent holds a person's session credentials, usable outside the server:
   // beside the MCP-scoped deny, revoke that session (the person signs in again; the agent's copy is dead).
   const viaMcp = input.signals.includes('mcp-service') || input.signals.includes('mcp-context');
-  if (input.scope === 'agent' && viaMcp && session) {
-    statements.push({
-      Sid: `Revoke${session.sid}`,
-      Effect: 'Deny',
-      Action: '*',
-      Resource: '*',
-      Condition: { ...session.condition, DateLessThan: { 'aws:TokenIssueTime': new Date(input.revokeBefore).toISOString() } },
-    });
-  }
+  if (input.scope === 'agent' && viaMcp && session) statements.push(revokeStatement(session, input.revokeBefore));
   return { ...NO_WRITES, cannotContain: null, writes: [inlineWrite(target, DENY_ACTION_POLICY, document(statements))] };
 };

@@ -5,6 +5,8 @@ import { identityTarget, inlineWrite, NO_WRITES, userKeyEffects } from './target
 
 export const QUARANTINE_POLICY = `${GUARDRAIL_POLICY_PREFIX}Quarantine`;
 export const QUARANTINE_TAG = `${GUARDRAIL_TAG_PREFIX}quarantined`;
+/** Everything denied to the whole role or user. */
+export const QUARANTINE_DOCUMENT = document([{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }]);
 
 /**
  * quarantine-role: deny everything to the whole role (or user) and tag it, so that any change to it by
@@ -14,9 +16,8 @@ export const QUARANTINE_TAG = `${GUARDRAIL_TAG_PREFIX}quarantined`;
 export const buildQuarantineRole: ResponseBuilder = (input) => {
   const target = identityTarget(input.principal);
   if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
-  const quarantine = document([{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }]);
   return {
-    writes: [inlineWrite(target, QUARANTINE_POLICY, quarantine)],
+    writes: [inlineWrite(target, QUARANTINE_POLICY, QUARANTINE_DOCUMENT)],
     roleTags: target.target === 'role' ? ({ [QUARANTINE_TAG]: new Date(input.at).toISOString() } as Record<string, string>) : {},
     effects: userKeyEffects(target),
     cannotContain: null,

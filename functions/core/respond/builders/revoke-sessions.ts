@@ -1,10 +1,15 @@
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
-import { agentConditions, sessionCondition } from '../agent-conditions.ts';
-import { document } from '../policy-document.ts';
+import { agentConditions, sessionCondition, type AgentCondition } from '../agent-conditions.ts';
+import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
 import { identityTarget, inlineWrite, NO_WRITES, userKeyEffects } from './target.ts';
 
 export const REVOKE_SESSIONS_POLICY = `${GUARDRAIL_POLICY_PREFIX}RevokeSessions`;
+
+/** Deny everything to the selected credentials issued before `revokeBefore`; no condition: all of them. */
+export function revokeStatement({ sid, condition }: AgentCondition, revokeBefore: number): PolicyStatement {
+  return { Sid: `Revoke${sid}`, Effect: 'Deny', Action: '*', Resource: '*', Condition: { ...condition, DateLessThan: { 'aws:TokenIssueTime': new Date(revokeBefore).toISOString() } } };
+}
 
 /**
  * revoke-sessions: deny everything to credentials issued before the violation (aws:TokenIssueTime), the
@@ -16,22 +21,12 @@ export const REVOKE_SESSIONS_POLICY = `${GUARDRAIL_POLICY_PREFIX}RevokeSessions`
 export const buildRevokeSessions: ResponseBuilder = (input) => {
   const target = identityTarget(input.principal);
   if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
-  const issuedBefore = { 'aws:TokenIssueTime': new Date(input.revokeBefore).toISOString() };
   const session = sessionCondition(input.principal);
   // The agent's own session always, beside its signals: an agent recognised by the MCP server (or a tag)
   // holds the same credentials outside it.
   // An IAM user's policy binds that user alone: all of its temporary and console sessions are cut off.
   const conditions = target.target === 'user' ? [] : [...agentConditions(input.signals, input.agents), ...(session ? [session] : [])];
-  const statements =
-    conditions.length > 0
-      ? conditions.map(({ sid, condition }) => ({
-          Sid: `Revoke${sid}`,
-          Effect: 'Deny' as const,
-          Action: '*',
-          Resource: '*',
-          Condition: { ...condition, DateLessThan: issuedBefore },
-        }))
-      : [{ Sid: 'RevokeAll', Effect: 'Deny' as const, Action: '*', Resource: '*', Condition: { DateLessThan: issuedBefore } }];
+  const statements = (conditions.length > 0 ? conditions : [{ sid: 'All', condition: {} }]).map((selected) => revokeStatement(selected, input.revokeBefore));
   return {
     ...NO_WRITES,
     cannotContain: null,
