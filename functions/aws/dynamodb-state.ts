@@ -38,6 +38,19 @@ function documentsOf(item: Record<string, unknown> | undefined): Map<string, Pol
   return documents;
 }
 
+// Item readers shared by the single reads and the batched prefetch.
+function liveSession(item: Record<string, unknown> | undefined, at: number): AgentSession | null {
+  const session = item?.session as AgentSession | undefined;
+  return session && session.expiresAt >= at ? session : null;
+}
+
+const tagsOf = (item: Record<string, unknown> | undefined) => (item ? new Map(Object.entries(item.tags as Record<string, string>)) : null);
+
+function liveExemption(principalArn: string, item: Record<string, unknown> | undefined, at: number): Exemption | null {
+  if (!item || (item.until as number) <= at) return null;
+  return { principalArn, until: item.until as number, reason: item.reason as string };
+}
+
 export class DynamoDbState implements GuardrailState, Ledger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -53,9 +66,8 @@ export class DynamoDbState implements GuardrailState, Ledger {
   async findSession(keys: SessionKeys, at: number): Promise<AgentSession | null> {
     for (const key of [keys.accessKeyId, keys.roleSessionKey]) {
       if (!key) continue;
-      const item = await this.getItem(`SESSION#${key}`);
-      const session = item?.session as AgentSession | undefined;
-      if (session && session.expiresAt >= at) return session;
+      const session = liveSession(await this.getItem(`SESSION#${key}`), at);
+      if (session) return session;
     }
     return null;
   }
@@ -102,8 +114,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async roleTags(roleKey: string): Promise<ReadonlyMap<string, string> | null> {
-    const item = await this.getItem(`ROLETAGS#${roleKey}`);
-    return item ? new Map(Object.entries(item.tags as Record<string, string>)) : null;
+    return tagsOf(await this.getItem(`ROLETAGS#${roleKey}`));
   }
 
   async updateRoleTags(roleKey: string, set: ReadonlyMap<string, string>, remove: readonly string[]): Promise<void> {
@@ -114,9 +125,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async exemptionFor(principalArn: string, at: number): Promise<Exemption | null> {
-    const item = await this.getItem(`EXEMPT#${principalArn}`);
-    if (!item || (item.until as number) <= at) return null;
-    return { principalArn, until: item.until as number, reason: item.reason as string };
+    return liveExemption(principalArn, await this.getItem(`EXEMPT#${principalArn}`), at);
   }
 
   async addExemption(principalArn: string, until: number, reason: string): Promise<void> {
@@ -181,15 +190,14 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async prefetch(keys: PrefetchKeys, at: number): Promise<Prefetched> {
-    const wanted = new Map<string, string>();
-    for (const key of keys.sessionKeys) wanted.set(`SESSION#${key}`, `session:${key}`);
-    if (keys.roleTagKey) wanted.set(`ROLETAGS#${keys.roleTagKey}`, 'roleTags');
-    if (keys.quarantineArn) wanted.set(`QUARANTINE#${keys.quarantineArn}`, 'quarantine');
-    if (keys.exemptionArn) wanted.set(`EXEMPT#${keys.exemptionArn}`, 'exemption');
-    if (keys.identityKey) wanted.set(`DOCS#${keys.identityKey}`, 'documents');
+    const wanted = new Set(keys.sessionKeys.map((key) => `SESSION#${key}`));
+    if (keys.roleTagKey) wanted.add(`ROLETAGS#${keys.roleTagKey}`);
+    if (keys.quarantineArn) wanted.add(`QUARANTINE#${keys.quarantineArn}`);
+    if (keys.exemptionArn) wanted.add(`EXEMPT#${keys.exemptionArn}`);
+    if (keys.identityKey) wanted.add(`DOCS#${keys.identityKey}`);
     const items = new Map<string, Record<string, unknown>>();
     // One strongly consistent BatchGetItem (at most 100 keys); keys DynamoDB leaves unprocessed are asked again.
-    let request: Record<string, unknown>[] = [...wanted.keys()].map((pk) => ({ pk, sk: ONE }));
+    let request: Record<string, unknown>[] = [...wanted].map((pk) => ({ pk, sk: ONE }));
     for (let attempt = 0; request.length > 0; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
       if (attempt > 8) throw new Error(`BatchGetItem left ${request.length} keys unprocessed`);
@@ -199,16 +207,14 @@ export class DynamoDbState implements GuardrailState, Ledger {
     }
     const sessions = new Map<string, AgentSession>();
     for (const key of keys.sessionKeys) {
-      const session = items.get(`SESSION#${key}`)?.session as AgentSession | undefined;
-      if (session && session.expiresAt >= at) sessions.set(key, session);
+      const session = liveSession(items.get(`SESSION#${key}`), at);
+      if (session) sessions.set(key, session);
     }
-    const tags = keys.roleTagKey ? items.get(`ROLETAGS#${keys.roleTagKey}`) : undefined;
-    const exempt = keys.exemptionArn ? items.get(`EXEMPT#${keys.exemptionArn}`) : undefined;
     return {
       sessions,
-      roleTags: tags ? new Map(Object.entries(tags.tags as Record<string, string>)) : null,
+      roleTags: keys.roleTagKey ? tagsOf(items.get(`ROLETAGS#${keys.roleTagKey}`)) : null,
       quarantined: keys.quarantineArn ? items.has(`QUARANTINE#${keys.quarantineArn}`) : false,
-      exemption: exempt && (exempt.until as number) > at ? { principalArn: keys.exemptionArn!, until: exempt.until as number, reason: exempt.reason as string } : null,
+      exemption: keys.exemptionArn ? liveExemption(keys.exemptionArn, items.get(`EXEMPT#${keys.exemptionArn}`), at) : null,
       documents: keys.identityKey ? documentsOf(items.get(`DOCS#${keys.identityKey}`)) : null,
     };
   }
