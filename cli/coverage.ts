@@ -56,7 +56,7 @@ export async function policyCoverage(policy: CompiledPolicy): Promise<TechniqueC
 export function formatCoverage(rows: readonly TechniqueCoverage[]): string {
   const lines = rows.map((r) => [r.technique, r.attack.join(' '), r.rule ?? '(not covered)', r.rule ? `${r.response}${r.escalation ? `, ${r.escalation}` : ''}` : (r.leftOut ?? '')]);
   const header = ['technique (Stratus Red Team)', 'ATT&CK', 'rule', 'response'];
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.slice(0).map((l) => (i < 3 ? l[i]!.length : 0))));
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (i < 3 ? l[i]!.length : 0))));
   const row = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join('  ');
   const covered = rows.filter((r) => r.rule).length;
   return [row(header), ...lines.map(row), '', `${covered} of ${rows.length} techniques covered`].join('\n');

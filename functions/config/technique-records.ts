@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AttackTechnique, TechniqueCall } from './attack-techniques.ts';
 
 const ACCOUNT = '111122223333';
@@ -31,7 +32,8 @@ export function techniqueRecords(technique: AttackTechnique, actor: Actor): Reco
     const viaMcp = actor === 'agent' && call.identity !== 'iam-user';
     return {
       eventVersion: '1.11',
-      eventID: `5e5e0000-0000-4000-8000-${String(index).padStart(4, '0')}${technique.id.length.toString().padStart(8, '0')}`,
+      // Distinct per technique and call, so no two records share an ID (the pipeline claims events by ID).
+      eventID: `5e5e0000-0000-4000-8000-${createHash('sha256').update(`${technique.id}#${index}#${actor}`).digest('hex').slice(0, 12)}`,
       eventTime: new Date(Date.UTC(2026, 10, 20, 9, 0, index)).toISOString().replace('.000Z', 'Z'),
       eventSource: call.eventSource,
       eventName: call.eventName,

@@ -45,7 +45,7 @@ export function functionCode(entry: string, policyBundle: PolicyBundle): Code {
   return Code.fromAsset(FUNCTIONS_DIR, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      // Only used were local bundling to decline, which it never does.
+      // Only used if local bundling declined, which it never does.
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
       local: {
         tryBundle(outputDir) {

@@ -30,6 +30,12 @@ async function findingsOf(id: string, actor: Actor): Promise<Finding[]> {
 }
 
 describe('the Stratus Red Team AWS catalogue under the shipped policy', () => {
+  it('gives every record of every technique and actor its own event ID', () => {
+    const ids = AWS_TECHNIQUES.flatMap((t) => (['agent', 'human'] as const).flatMap((actor) => techniqueRecords(t, actor).map((r) => r.eventID)));
+    expect(ids.length).toBeGreaterThan(AWS_TECHNIQUES.length);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('has an expectation for every technique and no other', () => {
     expect(Object.keys(expected).sort()).toEqual(AWS_TECHNIQUES.map((t) => t.id).sort());
     // A technique left out says why.
