@@ -1,81 +1,108 @@
-import { parseArgs } from 'node:util';
-import { isGuardrailError, UsageError } from '../functions/core/errors.ts';
+import { Command, CommanderError, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+import { isGuardrailError } from '../functions/core/errors.ts';
+import { VERDICTS } from '../functions/core/detect/finding.ts';
 import { checkCommand } from './check-command.ts';
 import { demoCommand } from './demo-command.ts';
-import { planCommand } from './plan-command.ts';
 import { invokeCommand } from './invoke-command.ts';
+import { planCommand } from './plan-command.ts';
 import { replayCommand } from './replay-command.ts';
+import { testCommand } from './test-command.ts';
 
-const USAGE = `usage: agent-guardrail <command> [options]
+const EXIT_CODES = 'exit codes: 0 ok, 1 a violation was found (with --fail-on-violation) or a policy test failed, 2 usage or unreadable input';
+const INPUTS =
+  'inputs: CloudTrail log files (.json, .json.gz), EventBridge events, JSON Lines, folders of them (walked), ' +
+  '- for standard input, or s3://bucket/prefix of a trail (only the days in --since/--until are listed)';
 
-commands:
-  replay [--policy FILE] [--format table|json] [--fail-on-violation] PATH...
-      detect over CloudTrail files or folders (log files, .gz, EventBridge events, JSON Lines)
-  plan [--policy FILE] [--format json] PATH...
-      replay, then print for each violation the exact IAM documents the guard would write
-  check [--policy FILE] [--coverage]
-      validate the policy and print the EventBridge patterns compiled from it and the rules that need
-      read-only or data events; --coverage: what the policy does when an agent performs each AWS
-      technique of the Stratus Red Team catalogue
-  invoke guard|override FILE
-      run the real handler in-process against the AWS endpoint the environment names
-  demo
-      replay the bundled scenarios and explain what the guardrail would do
+/** Repeatable, comma-separated option values: `--verdict violation,exempt --verdict protected`. */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const policyOption = () => new Option('--policy <file>', 'policy file (default: ./guardrail.yaml, else the bundled one)');
 
-exit codes: 0 ok, 1 a violation was found (with --fail-on-violation), 2 usage or unreadable input`;
+/** Sets the process exit code from a command's result. */
+const exitWith = (code: number) => {
+  process.exitCode = code;
+};
 
-async function run(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : 2;
-  }
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      policy: { type: 'string' },
-      format: { type: 'string' },
-      'fail-on-violation': { type: 'boolean' },
-      coverage: { type: 'boolean' },
-    },
-  });
-  switch (command) {
-    case 'replay':
-      return replayCommand({
-        policy: values.policy,
-        format: values.format,
-        failOnViolation: values['fail-on-violation'],
-        paths: positionals,
-      });
-    case 'plan':
-      return planCommand({ policy: values.policy, format: values.format, paths: positionals });
-    case 'invoke':
-      return invokeCommand(positionals);
-    case 'check':
-      if (positionals.length > 0) throw new UsageError('check takes no paths');
-      return checkCommand({ policy: values.policy, coverage: values.coverage });
-    case 'demo':
-      return demoCommand();
-    default:
-      throw new UsageError(`unknown command "${command}" (try: replay, plan, check, invoke, demo)`);
-  }
+function buildProgram(): Command {
+  const program = new Command('agent-guardrail')
+    .description('Detect and contain AI agents acting in AWS: replay CloudTrail offline, plan responses, check policies.')
+    .version(packageJson.version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'print this help')
+    .addHelpText('after', `\n${EXIT_CODES}`)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`agent-guardrail: ${text.replace(/^error: /, '')}`) });
+
+  program
+    .command('replay')
+    .description('detect over recorded CloudTrail and print a finding per event')
+    .argument('<inputs...>', INPUTS)
+    .addOption(policyOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--all', 'table: show allowed events too (by default only the others, and a count)')
+    .addOption(new Option('--verdict <verdicts>', `only these verdicts (${VERDICTS.join(', ')}; comma-separated, repeatable)`).argParser(collect))
+    .addOption(new Option('--rule <ids>', 'only findings of these rules (comma-separated, repeatable)').argParser(collect))
+    .addOption(new Option('--account <ids>', 'only these accounts (comma-separated, repeatable)').argParser(collect))
+    .option('--since <time>', 'only events at or after: ISO 8601 time or relative (30m, 24h, 7d, 2w)')
+    .option('--until <time>', 'only events at or before: ISO 8601 time or relative')
+    .option('--fail-on-violation', 'exit 1 when a violation was found')
+    .option('--keep-going', 'warn about an input that is not CloudTrail and read on (default: stop, exit 2)')
+    .addHelpText('after', `\n${EXIT_CODES}`)
+    .action(async (inputs: string[], options) => exitWith(await replayCommand({ ...options, paths: inputs })));
+
+  program
+    .command('plan')
+    .description('replay, then print for each violation every write the guard would make: documents, tags, effects')
+    .argument('<inputs...>', INPUTS)
+    .addOption(policyOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['json']).default('json'))
+    .action(async (inputs: string[], options) => exitWith(await planCommand({ ...options, paths: inputs })));
+
+  program
+    .command('check')
+    .description('validate the policy; print a one-line verdict, or the compiled EventBridge patterns with --format json')
+    .addOption(policyOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--coverage', 'what the policy does when an agent performs each technique of the Stratus Red Team catalogue')
+    .action(async (options) => exitWith(await checkCommand(options)));
+
+  program
+    .command('test')
+    .description('run policy tests as data: YAML or JSON files of events with the expected verdict, rule and response')
+    .argument('[paths...]', 'test files or folders (default: policy-tests/)')
+    .addOption(policyOption())
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .addHelpText('after', `\n${EXIT_CODES}`)
+    .action(async (paths: string[], options) => exitWith(await testCommand({ ...options, paths })));
+
+  program
+    .command('invoke')
+    .description('run the real handler in-process against the AWS endpoint the environment names')
+    .addArgument(new Command().createArgument('<handler>', 'guard or override').choices(['guard', 'override']))
+    .argument('<event-file>', 'the event or override payload, as JSON')
+    .action(async (handler: 'guard' | 'override', file: string) => exitWith(await invokeCommand(handler, file)));
+
+  program
+    .command('demo')
+    .description('replay the bundled scenarios and explain what the guardrail would do')
+    .action(async () => exitWith(await demoCommand()));
+
+  return program;
 }
 
 function describe(error: unknown): string {
   if (isGuardrailError(error)) return error.message;
-  // parseArgs throws TypeErrors with a code for unknown or malformed options.
-  if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return error.message;
   return `unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`;
 }
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    if (error instanceof CommanderError) {
+      // Help and version asked for exit 0; help shown because no command was given, and usage errors, exit 2.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
     process.stderr.write(`agent-guardrail: ${describe(error)}\n`);
-    process.exitCode = isGuardrailError(error) || (error instanceof Error && 'code' in error) ? 2 : 70;
-  },
-);
+    process.exitCode = isGuardrailError(error) ? 2 : 70;
+  });

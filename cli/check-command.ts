@@ -1,15 +1,30 @@
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import { compileEventPatterns } from '../functions/core/policy/compile-event-patterns.ts';
+import type { CompiledPolicy } from '../functions/core/policy/compile-policy.ts';
 import { formatCoverage, policyCoverage } from './coverage.ts';
 import { eventsNeeded } from './events-needed.ts';
 import { resolvePolicyPath } from './policy-path.ts';
 
+/** The one-line verdict: valid, mode, rules, services, patterns, and which rules need more than write events. */
+export function checkVerdictLine(file: string, policy: CompiledPolicy, patternCount: number): string {
+  const needs = policy.rules.map((rule) => ({ id: rule.id, ...eventsNeeded(rule) }));
+  const readOnly = needs.filter((need) => need.readOnlyEvents).map((need) => need.id);
+  const data = needs.filter((need) => need.dataEvents).map((need) => need.id);
+  const services = new Set(policy.rules.flatMap((rule) => rule.actions.map((action) => action.split(':')[0])));
+  const parts = [
+    `${file}: valid, ${policy.mode} mode, ${policy.rules.length} rules over ${services.size} services, ${patternCount} EventBridge patterns`,
+    readOnly.length > 0 ? `read-only events needed by ${readOnly.join(', ')}` : 'no rule needs read-only events',
+    data.length > 0 ? `data events needed by ${data.join(', ')}` : 'no rule needs data events',
+  ];
+  return parts.join('; ');
+}
+
 /**
- * `check`: validates the policy and prints the EventBridge patterns compiled from it, and which rules need
- * read-only or data events, as JSON; `--coverage` prints instead what the policy does when an agent
- * performs each AWS technique of the Stratus Red Team catalogue.
+ * `check`: validates the policy and prints a one-line verdict; `--format json` prints the rules and the
+ * EventBridge patterns compiled from it; `--coverage` prints what the policy does when an agent performs
+ * each AWS technique of the Stratus Red Team catalogue.
  */
-export async function checkCommand(options: { readonly policy?: string; readonly coverage?: boolean }): Promise<number> {
+export async function checkCommand(options: { readonly policy?: string; readonly format?: 'text' | 'json'; readonly coverage?: boolean }): Promise<number> {
   const file = resolvePolicyPath(options.policy);
   const policy = await loadPolicyFile(file);
   if (options.coverage) {
@@ -17,6 +32,10 @@ export async function checkCommand(options: { readonly policy?: string; readonly
     return 0;
   }
   const patterns = compileEventPatterns(policy);
+  if (options.format !== 'json') {
+    process.stdout.write(`${checkVerdictLine(file, policy, patterns.length)}\n`);
+    return 0;
+  }
   process.stdout.write(
     `${JSON.stringify(
       {

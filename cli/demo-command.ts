@@ -7,8 +7,8 @@ import type { PolicyStatement } from '../functions/core/respond/policy-document.
 import { safeText } from '../functions/core/safe-text.ts';
 import { LineWriter } from './output.ts';
 import { PACKAGE_ROOT } from './policy-path.ts';
-import { listInputFiles } from './read-inputs.ts';
-import { replayFindings } from './replay-findings.ts';
+import { listLocalSources } from './inputs/local-sources.ts';
+import { replayFindings } from './replay/replay-findings.ts';
 
 interface Scenario {
   readonly folder: string;
@@ -93,10 +93,12 @@ export async function demoCommand(): Promise<number> {
   for (const [index, scenario] of scenarios.entries()) {
     await out.line(`${index + 1}. ${scenario.title}`);
     await out.line(`   ${scenario.story}`);
-    const files = await listInputFiles([`${PACKAGE_ROOT}events/scenarios/${scenario.folder}`]);
+    const { sources } = await listLocalSources([`${PACKAGE_ROOT}events/scenarios/${scenario.folder}`]);
     const findings: Finding[] = [];
-    await replayFindings(files, policy, (finding) => {
-      findings.push(finding);
+    await replayFindings(sources, policy, {
+      onFinding: (finding) => {
+        findings.push(finding);
+      },
     });
     for (const finding of findings) {
       if (finding.verdict === 'violation') violations++;

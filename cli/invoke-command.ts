@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../functions/core/errors.ts';
+import { InputError } from '../functions/core/errors.ts';
 
 const HANDLERS = {
   guard: '../functions/guard/handler.mjs',
@@ -9,12 +9,9 @@ const HANDLERS = {
 /**
  * `invoke guard|override FILE`: runs the real handler in this process with the real AWS SDK against
  * whatever the environment names (credentials, AWS_REGION, AWS_ENDPOINT_URL), like a local Lambda invoke.
- * The handler's own configuration comes from the environment as in Lambda (STATE_TABLE, TOPIC_ARN, ...).
+ * Exits 1 when the handler answers `ok: false`. The handler's own configuration comes from the environment as in Lambda (STATE_TABLE, TOPIC_ARN, ...).
  */
-export async function invokeCommand(positionals: readonly string[]): Promise<number> {
-  const [name, file] = positionals;
-  if (name !== 'guard' && name !== 'override') throw new UsageError('invoke needs guard or override');
-  if (!file || positionals.length !== 2) throw new UsageError(`invoke ${name} needs one event file`);
+export async function invokeCommand(name: keyof typeof HANDLERS, file: string): Promise<number> {
   let event: unknown;
   try {
     event = JSON.parse(await readFile(file, 'utf8'));
@@ -24,5 +21,6 @@ export async function invokeCommand(positionals: readonly string[]): Promise<num
   const module = (await import(new URL(HANDLERS[name], import.meta.url).href)) as { handler: (e: unknown) => Promise<unknown> };
   const result = await module.handler(event);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  return 0;
+  // The override answers a rejected payload or a failed command with ok: false: a script must see it fail.
+  return typeof result === 'object' && result !== null && (result as { ok?: unknown }).ok === false ? 1 : 0;
 }

@@ -2,10 +2,12 @@ import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import { UsageError } from '../functions/core/errors.ts';
 import { buildResponse } from '../functions/core/respond/build-response.ts';
 import { mergeDocuments, type PolicyDocument } from '../functions/core/respond/policy-document.ts';
+import type { Finding } from '../functions/core/detect/finding.ts';
 import { LineWriter } from './output.ts';
+import { warn } from './warn.ts';
 import { resolvePolicyPath } from './policy-path.ts';
-import { listInputFiles } from './read-inputs.ts';
-import { replayFindings } from './replay-findings.ts';
+import { resolveSources } from './inputs/resolve-sources.ts';
+import { replayFindings } from './replay/replay-findings.ts';
 
 /**
  * `plan`: replays events in order and prints, for each violation, the complete documents the guard
@@ -15,11 +17,13 @@ export async function planCommand(options: { readonly policy?: string; readonly 
   if (options.format && options.format !== 'json') throw new UsageError(`plan prints JSON only; --format must be json, not "${options.format}"`);
   if (options.paths.length === 0) throw new UsageError('plan needs at least one file or folder');
   const policy = await loadPolicyFile(resolvePolicyPath(options.policy));
-  const files = await listInputFiles(options.paths);
+  const { sources, empty } = await resolveSources(options.paths, { since: null, until: null });
+  for (const place of empty) warn(`${place}: nothing to read here (no .json, .jsonl, .ndjson or .gz CloudTrail files)`);
+  if (sources.length === 0) return 2;
   const out = new LineWriter();
   const written = new Map<string, PolicyDocument>();
-  const summary = { violations: 0, writes: 0, notContained: 0, mode: policy.mode };
-  await replayFindings(files, policy, (finding) => {
+  const summary = { violations: 0, writes: 0, documents: 0, notContained: 0, mode: policy.mode };
+  const onFinding = (finding: Finding) => {
     const response = buildResponse(finding, policy);
     if (!response) return undefined;
     summary.violations++;
@@ -34,6 +38,8 @@ export async function planCommand(options: { readonly policy?: string; readonly 
     return out.line(
       JSON.stringify({
         eventID: finding.eventID,
+        eventName: finding.eventName,
+        principal: finding.principal,
         rule: finding.rule,
         response: finding.response,
         scope: finding.detail!.plan!.scope,
@@ -45,8 +51,11 @@ export async function planCommand(options: { readonly policy?: string; readonly 
         ...(finding.late ? { late: true } : {}),
       }),
     );
-  });
+  };
+  const totals = await replayFindings(sources, policy, { onFinding, onSourceProblem: (problem) => (warn(problem.message), false) });
+  // Later violations merge into documents earlier ones wrote: count each document once.
+  summary.documents = written.size;
   await out.line(JSON.stringify({ summary }));
   await out.flush();
-  return 0;
+  return totals.stopped ? 2 : 0;
 }

@@ -1,53 +1,96 @@
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
-import { UsageError } from '../functions/core/errors.ts';
-import { TABLE_HEADER, toReplayJson, toTableRow } from './format-finding.ts';
+import type { Finding } from '../functions/core/detect/finding.ts';
+import { UsageError, type InputError } from '../functions/core/errors.ts';
+import { toReplayJson } from './format-finding.ts';
+import { resolveSources } from './inputs/resolve-sources.ts';
 import { LineWriter } from './output.ts';
 import { resolvePolicyPath } from './policy-path.ts';
 import { startProgress } from './progress-bar.ts';
-import { listInputFiles } from './read-inputs.ts';
-import { countFinding, emptySummary, replayFindings } from './replay-findings.ts';
+import { createFindingFilter, type FilterOptions } from './replay/finding-filter.ts';
+import { replayFindings } from './replay/replay-findings.ts';
+import { countFinding, emptySummary, type ReplaySummary } from './replay/replay-summary.ts';
+import { tableHeader, tableLayout, tableRow, useColour } from './table/finding-table.ts';
+import { warn } from './warn.ts';
 
-export interface ReplayOptions {
+export interface ReplayOptions extends FilterOptions {
   readonly policy?: string;
-  readonly format?: string;
+  readonly format?: 'table' | 'json';
   readonly failOnViolation?: boolean;
+  readonly all?: boolean;
+  readonly keepGoing?: boolean;
   readonly paths: readonly string[];
 }
 
-/** `replay`: detection over recorded events, printing one finding per event; returns the exit code. */
+function tableSummary(summary: ReplaySummary, mode: string, hiddenAllows: number): string {
+  const lines = [
+    `${summary.events} events (${summary.agentEvents} agent-driven): ${summary.violation} violations (${summary.late} late, marked *), ` +
+      `${summary.protected} protected, ${summary.exempt} exempt, ${summary.invalid} invalid, ${summary.allow} allowed. Mode: ${mode}.`,
+  ];
+  if (summary.unknownSessions > 0) {
+    lines.push(
+      `${summary.unknownSessions} ${summary.unknownSessions === 1 ? 'session' : 'sessions'} began before the replay (${summary.sessionUnknownEvents} events, principal marked ?): ` +
+        'their session tags are unknown; replay from before their AssumeRole to judge them.',
+    );
+  }
+  if (hiddenAllows > 0) lines.push(`${hiddenAllows} allowed events not shown (--all shows every row).`);
+  return lines.join('\n');
+}
+
+/** `replay`: detection over recorded events, printing the findings; returns the exit code. */
 export async function replayCommand(options: ReplayOptions): Promise<number> {
   const format = options.format ?? 'table';
-  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, not "${format}"`);
-  if (options.paths.length === 0) throw new UsageError('replay needs at least one file or folder');
+  if (options.paths.length === 0) throw new UsageError('replay needs at least one file, folder, s3:// location or - (standard input)');
+  const filter = createFindingFilter(options);
   const policy = await loadPolicyFile(resolvePolicyPath(options.policy));
-  const files = await listInputFiles(options.paths);
-  const progress = await startProgress(files);
+  const { sources, empty } = await resolveSources(options.paths, filter);
+  for (const place of empty) warn(`${place}: nothing to read here (no .json, .jsonl, .ndjson or .gz CloudTrail files)`);
+  if (sources.length === 0) return 2;
+
+  const sizes = sources.map((source) => source.bytes);
+  const progress = startProgress(sizes.includes(null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0));
   const out = new LineWriter();
+  out.guardWith(progress);
   const summary = emptySummary();
-  if (format === 'table') await out.line(TABLE_HEADER);
+  const layout = tableLayout(process.stdout.isTTY ? process.stdout.columns ?? 100 : null, useColour());
+  let hiddenAllows = 0;
+  let problems = 0;
+
+  const onFinding = (finding: Finding, sessionUnknown: boolean) => {
+    if (!filter.inWindow(finding)) return undefined;
+    countFinding(summary, finding, sessionUnknown);
+    // A late verdict re-judges an event first allowed: its allow row is no longer one of the hidden ones.
+    if (finding.late && format === 'table' && !options.all && hiddenAllows > 0) hiddenAllows--;
+    if (!filter.selects(finding)) return undefined;
+    if (format === 'table' && finding.verdict === 'allow' && !options.all) {
+      hiddenAllows++;
+      return undefined;
+    }
+    summary.shown++;
+    return out.line(format === 'json' ? toReplayJson(finding, sessionUnknown) : tableRow(finding, sessionUnknown, layout));
+  };
+  const onSourceProblem = (problem: InputError) => {
+    problems++;
+    progress?.clear();
+    warn(`${problem.message}${options.keepGoing ? ' (skipped)' : ' (stopped; --keep-going reads on)'}`);
+    progress?.redraw();
+    return options.keepGoing === true;
+  };
+
+  if (format === 'table') await out.line(tableHeader(layout));
+  let totals;
   try {
-    const render = format === 'json' ? toReplayJson : toTableRow;
-    await replayFindings(
-      files,
-      policy,
-      (finding) => {
-        countFinding(summary, finding);
-        return out.line(render(finding));
-      },
-      progress?.update,
-    );
+    totals = await replayFindings(sources, policy, { onFinding, onSourceProblem, onProgress: progress?.update });
   } finally {
     progress?.stop();
+    out.guardWith(null);
   }
+  summary.unknownSessions = totals.unknownSessions;
   if (format === 'json') {
-    await out.line(JSON.stringify({ summary: { ...summary, mode: policy.mode } }));
+    await out.line(JSON.stringify({ summary: { ...summary, mode: policy.mode, skippedSources: totals.skippedSources } }));
   } else {
-    await out.line(
-      `\n${summary.events} events: ${summary.violation} violations (${summary.late} late, marked *), ` +
-        `${summary.protected} protected, ${summary.exempt} exempt, ${summary.invalid} invalid, ${summary.allow} allowed; ` +
-        `${summary.agentEvents} agent-driven. Mode: ${policy.mode}.`,
-    );
+    await out.line(`\n${tableSummary(summary, policy.mode, hiddenAllows)}`);
   }
   await out.flush();
+  if (problems > 0 && !options.keepGoing) return 2;
   return options.failOnViolation && summary.violation > 0 ? 1 : 0;
 }

@@ -70,4 +70,13 @@ describe('external CloudTrail corpus', () => {
     expect(byFile.get('panther-AssumeRole-1.json')![0]).toMatchObject({ verdict: 'invalid', reason: expect.stringMatching(/ISO 8601/) });
     expect(byFile.get('awsdocs-guardduty-CreateThreatIntelSet-1.json')![0]!.verdict).toBe('invalid');
   });
+
+  it('answers AWS service events (no userIdentity.type, invokedBy AWS Internal) as genuine allows', async () => {
+    const byFile = await replayEach();
+    expect(byFile.get('awsdocs-cloudtrail-RotateKey-1.json')![0]).toMatchObject({
+      verdict: 'allow',
+      agent: false,
+      reason: 'AWS service event (AWS Internal): made by AWS, not by a principal\'s call',
+    });
+  });
 });

@@ -52,6 +52,18 @@ function inconsistency(record: CloudTrailRecord, envelope: EnvelopeFacts | undef
 }
 
 /**
+ * AWS service events (eventType AwsServiceEvent: KMS key rotation, deletion by AWS) carry a userIdentity
+ * with no type, only `invokedBy: AWS Internal`; they are genuine and read as made by an AWS service.
+ * Docs: awscloudtrail/latest/userguide/non-api-aws-service-events.html
+ */
+function asServiceEvent(record: unknown): unknown {
+  if (typeof record !== 'object' || record === null) return record;
+  const { eventType, userIdentity } = record as Record<string, unknown>;
+  if (eventType !== 'AwsServiceEvent' || typeof userIdentity !== 'object' || userIdentity === null || 'type' in userIdentity) return record;
+  return { ...record, userIdentity: { ...userIdentity, type: 'AWSService' } };
+}
+
+/**
  * Validates one input item into a typed CloudTrail record, or says in one line why it is not genuine.
  * @example validateRecord({ kind: 'record', record: {}, origin: 'x' }) // { ok: false, reason: 'eventID: ...' }
  */
@@ -59,7 +71,7 @@ export function validateRecord(item: InputItem): ValidationResult {
   if (item.kind === 'rejected') {
     return { ok: false, reason: item.reason, eventID: item.eventID ?? null, eventName: null };
   }
-  const parsed = safeParse(cloudTrailRecordSchema, item.record);
+  const parsed = safeParse(cloudTrailRecordSchema, asServiceEvent(item.record));
   if (!parsed.success) {
     const issue = parsed.issues[0];
     return {

@@ -54,6 +54,25 @@ export function invalidFinding(result: Extract<ValidationResult, { ok: false }>)
   };
 }
 
+/** An AWS service event is AWS's own doing (key rotation, scheduled deletion): answered, never acted on. */
+function serviceEventFinding(record: CloudTrailRecord, principal: Principal): Finding {
+  const by = record.userIdentity.invokedBy ?? 'AWS';
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName,
+    account: record.recipientAccountId ?? principal.account,
+    principal: principal.display,
+    agent: false,
+    signals: [],
+    verdict: 'allow',
+    rule: null,
+    response: null,
+    reason: `AWS service event (${by}): made by AWS, not by a principal's call`,
+    late: false,
+    detail: { record, action: actionOf(record.eventSource, record.eventName), principal, signalEvidence: [], plan: null },
+  };
+}
+
 /** The rules whose accounts and resources match; the event's resource ARNs are derived once, if needed. */
 function applicableRules(rules: readonly CompiledRule[], record: CloudTrailRecord, principal: Principal): CompiledRule[] {
   let arns: string[] | undefined;
@@ -113,6 +132,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
   async function evaluate(record: CloudTrailRecord, isLate = false): Promise<Finding[]> {
     const at = Date.parse(record.eventTime);
     const principal = identifyPrincipal(record);
+    if (record.eventType === 'AwsServiceEvent') return [serviceEventFinding(record, principal)];
     const learned = isLate ? NOTHING_LEARNED : await learn(record, principal, at);
     const lateFindings = learned.late;
 

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { VERDICTS } from '../../functions/core/detect/finding.ts';
+import { InputError } from '../../functions/core/errors.ts';
+import { formatPath } from '../../functions/core/format-path.ts';
+import { RESPONSE_NAMES } from '../../functions/core/policy/schema.ts';
+
+/** What one finding must be; fields left out are not compared. */
+const expectationSchema = z.strictObject({
+  eventName: z.string().optional(),
+  verdict: z.enum(VERDICTS).optional(),
+  rule: z.string().nullable().optional(),
+  response: z.enum(RESPONSE_NAMES).nullable().optional(),
+  agent: z.boolean().optional(),
+  signals: z.array(z.string()).optional(),
+  late: z.boolean().optional(),
+  scope: z.string().optional(),
+  escalated: z.boolean().optional(),
+  /** A piece of text the finding's reason must contain. */
+  reasonMatches: z.string().optional(),
+});
+
+const caseSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  /** The policy as YAML text, or a path to a policy file relative to the test file; default: the command's. */
+  policy: z.string().optional(),
+  /** State the case starts from: exemptions, quarantined roles, role tags. */
+  state: z
+    .strictObject({
+      exemptions: z.array(z.strictObject({ principalArn: z.string(), until: z.number(), reason: z.string() })).optional(),
+      quarantinedRoles: z.array(z.string()).optional(),
+      roleTags: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+    })
+    .optional(),
+  /** Events in delivery order: inline records or envelopes, or paths (relative to the test file) to files or folders. */
+  events: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).min(1),
+  /** The findings expected, in order: each event's own, and late ones right after the AssumeRole revealing them. */
+  expected: z.array(expectationSchema),
+});
+
+const fileSchema = z.union([z.strictObject({ policy: z.string().optional(), cases: z.array(caseSchema).min(1) }), caseSchema]);
+
+export type Expectation = z.infer<typeof expectationSchema>;
+export type PolicyTestCase = z.infer<typeof caseSchema> & { readonly file: string };
+
+/**
+ * Reads a policy test file (YAML or JSON: one case, or `cases:` with a shared `policy:`) into its cases.
+ * Throws InputError naming the file and the path of the first problem.
+ */
+export async function readPolicyTestFile(file: string): Promise<PolicyTestCase[]> {
+  let value: unknown;
+  try {
+    value = parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new InputError(file, `not a readable YAML or JSON test file (${(cause as Error).message.split('\n')[0]})`, { cause });
+  }
+  const parsed = fileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InputError(file, `${formatPath(issue.path) || 'test file'}: ${issue.message}`);
+  }
+  const cases = 'cases' in parsed.data ? parsed.data.cases.map((c) => ({ policy: parsed.data.policy, ...c })) : [parsed.data];
+  return cases.map((c) => ({ ...c, file }));
+}
+
+/** A case's `policy` as text to compile and the name to report it by, or null for the command's policy. */
+export async function casePolicyText(testCase: PolicyTestCase): Promise<{ text: string; name: string } | null> {
+  if (testCase.policy === undefined) return null;
+  if (testCase.policy.includes('\n')) return { text: testCase.policy, name: `${testCase.file} (${testCase.name} policy)` };
+  const path = resolve(dirname(testCase.file), testCase.policy);
+  try {
+    return { text: await readFile(path, 'utf8'), name: path };
+  } catch (cause) {
+    throw new InputError(testCase.file, `policy ${testCase.policy}: cannot read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+  }
+}

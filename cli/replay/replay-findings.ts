@@ -1,0 +1,74 @@
+import { validateRecord } from '../../functions/core/cloudtrail/validate-record.ts';
+import { createDetector, invalidFinding } from '../../functions/core/detect/detector.ts';
+import type { Finding } from '../../functions/core/detect/finding.ts';
+import { InputError } from '../../functions/core/errors.ts';
+import type { CompiledPolicy } from '../../functions/core/policy/compile-policy.ts';
+import { InMemoryState } from '../../functions/core/state/in-memory-state.ts';
+import type { InputSource } from '../inputs/input-source.ts';
+import { readSource } from '../inputs/read-source.ts';
+import { MintedSessions } from './minted-sessions.ts';
+
+export interface ReplayHooks {
+  /**
+   * Every finding in input order (late violations right after the AssumeRole that revealed them), with
+   * whether its session's AssumeRole was outside the replay. May return a promise (output back-pressure).
+   */
+  onFinding(finding: Finding, sessionUnknown: boolean): void | Promise<void>;
+  /** Stored bytes read so far, across sources. */
+  onProgress?(bytesDone: number): void;
+  /**
+   * A source that is not CloudTrail as a whole (not JSON, truncated, a digest file); returns true to read on
+   * with the next source, false to stop. Without this hook the problem is thrown.
+   */
+  onSourceProblem?(problem: InputError): boolean;
+}
+
+export interface ReplayTotals {
+  /** Role sessions seen calling whose AssumeRole was not in the replay. */
+  readonly unknownSessions: number;
+  /** Sources skipped as not CloudTrail. */
+  readonly skippedSources: number;
+  /** True when a source problem stopped the replay before its end. */
+  readonly stopped: boolean;
+}
+
+/**
+ * Runs detection over sources in the order given, with in-memory state, reading each incrementally.
+ * Writes nothing anywhere.
+ */
+export async function replayFindings(sources: readonly InputSource[], policy: CompiledPolicy, hooks: ReplayHooks): Promise<ReplayTotals> {
+  const detector = createDetector(policy, new InMemoryState());
+  const sessions = new MintedSessions();
+  let bytesDone = 0;
+  let skippedSources = 0;
+  const onBytes = hooks.onProgress
+    ? (bytes: number) => {
+        bytesDone += bytes;
+        hooks.onProgress!(bytesDone);
+      }
+    : undefined;
+  for (const source of sources) {
+    try {
+      for await (const items of readSource(source, onBytes)) {
+        for (const item of items) {
+          const result = validateRecord(item);
+          if (!result.ok) {
+            const wait = hooks.onFinding(invalidFinding(result), false);
+            if (wait) await wait;
+            continue;
+          }
+          sessions.observe(result.record);
+          for (const finding of await detector.evaluate(result.record)) {
+            const wait = hooks.onFinding(finding, sessions.isUnknown(finding));
+            if (wait) await wait;
+          }
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof InputError) || !hooks.onSourceProblem) throw error;
+      skippedSources++;
+      if (!hooks.onSourceProblem(error)) return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: true };
+    }
+  }
+  return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: false };
+}
