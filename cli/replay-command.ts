@@ -21,7 +21,21 @@ export interface ReplayOptions extends FilterOptions {
   readonly paths: readonly string[];
 }
 
-function tableSummary(summary: ReplaySummary, mode: string, hiddenAllows: number): string {
+/** Words wrapped to `width` (null: not a terminal, no wrapping). */
+function wrap(text: string, width: number | null): string {
+  if (width === null) return text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
+}
+
+function tableSummary(summary: ReplaySummary, mode: string, hiddenAllows: number, width: number | null): string {
   const lines = [
     `${summary.events} events (${summary.agentEvents} agent-driven): ${summary.violation} violations (${summary.late} late, marked *), ` +
       `${summary.protected} protected, ${summary.exempt} exempt, ${summary.invalid} invalid, ${summary.allow} allowed. Mode: ${mode}.`,
@@ -33,7 +47,7 @@ function tableSummary(summary: ReplaySummary, mode: string, hiddenAllows: number
     );
   }
   if (hiddenAllows > 0) lines.push(`${hiddenAllows} allowed events not shown (--all shows every row).`);
-  return lines.join('\n');
+  return lines.map((line) => wrap(line, width)).join('\n');
 }
 
 /** `replay`: detection over recorded events, printing the findings; returns the exit code. */
@@ -88,7 +102,7 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   if (format === 'json') {
     await out.line(JSON.stringify({ summary: { ...summary, mode: policy.mode, skippedSources: totals.skippedSources } }));
   } else {
-    await out.line(`\n${tableSummary(summary, policy.mode, hiddenAllows)}`);
+    await out.line(`\n${tableSummary(summary, policy.mode, hiddenAllows, layout.width)}`);
   }
   await out.flush();
   if (problems > 0 && !options.keepGoing) return 2;

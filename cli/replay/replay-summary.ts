@@ -28,8 +28,11 @@ export function emptySummary(): ReplaySummary {
  */
 export function countFinding(summary: ReplaySummary, finding: Finding, sessionUnknown: boolean): void {
   if (finding.late) {
+    // The event was parked because its session's AssumeRole had not been seen: it was counted as allowed
+    // and of an unknown session, and is neither now.
     summary.late++;
     summary.allow--;
+    summary.sessionUnknownEvents--;
     summary[finding.verdict satisfies Verdict]++;
     if (finding.agent) summary.agentEvents++;
     return;

@@ -9,13 +9,21 @@ export function useColour(stream: NodeJS.WriteStream = process.stdout, env: Node
   return stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '') && env.TERM !== 'dumb';
 }
 
-const FIXED = { time: 20, account: 12, region: 14, verdict: 10, rule: 26, response: 15 } as const;
-const PRINCIPAL_NATURAL = 40;
-const PRINCIPAL_MIN = 12;
-const GAPS = 6;
+const NATURAL = { time: 20, account: 12, region: 14, verdict: 10, response: 15 } as const;
+const RULE = { min: 16, natural: 26 } as const;
+const PRINCIPAL = { min: 14, natural: 40, max: 60 } as const;
+// Room wanted for principal and rule together before the time and region give way (role/session names and
+// rule ids are what tell rows apart).
+const WANTED = 48;
+// On a narrow terminal the time loses its year and seconds' zone first (MM-DD HH:MM:SS), then the region goes.
+const SHORT_TIME = 14;
 
 export interface TableLayout {
+  readonly time: number;
+  /** 0 when the region column was dropped to fit. */
+  readonly region: number;
   readonly principal: number;
+  readonly rule: number;
   /** Total line width, or null when output is not a terminal (nothing is cut to fit). */
   readonly width: number | null;
   readonly colors: Colors;
@@ -23,9 +31,18 @@ export interface TableLayout {
 
 /** Column widths fitted to a terminal of `columns` characters (null: not a terminal). */
 export function tableLayout(columns: number | null, colour: boolean): TableLayout {
-  const fixed = Object.values(FIXED).reduce((sum, width) => sum + width, 0) + GAPS;
-  const principal = columns === null ? PRINCIPAL_NATURAL : Math.max(PRINCIPAL_MIN, Math.min(PRINCIPAL_NATURAL + 20, columns - 1 - fixed));
-  return { principal, width: columns === null ? null : columns - 1, colors: createColors(colour) };
+  const colors = createColors(colour);
+  if (columns === null) return { time: NATURAL.time, region: NATURAL.region, principal: PRINCIPAL.natural, rule: RULE.natural, width: null, colors };
+  const width = columns - 1;
+  let time: number = NATURAL.time;
+  let region: number = NATURAL.region;
+  const fixed = () => time + NATURAL.account + region + NATURAL.verdict + NATURAL.response + (region ? 6 : 5);
+  if (width - fixed() < WANTED) time = SHORT_TIME;
+  if (width - fixed() < WANTED) region = 0;
+  const rest = width - fixed();
+  const rule = Math.max(RULE.min, Math.min(RULE.natural, rest - WANTED / 2));
+  const principal = Math.max(PRINCIPAL.min, Math.min(PRINCIPAL.max, rest - rule));
+  return { time, region, principal, rule, width, colors };
 }
 
 function cell(text: string, width: number): string {
@@ -67,17 +84,26 @@ const VERDICT_COLOUR: Record<Verdict, keyof Colors> = {
   allow: 'dim',
 };
 
+function columns(layout: TableLayout, time: string, account: string, region: string, principal: string, verdict: string, rule: string, response: string): string[] {
+  return [
+    cell(time, layout.time),
+    cell(account, NATURAL.account),
+    ...(layout.region ? [cell(region, layout.region)] : []),
+    cell(principal, layout.principal),
+    cell(verdict, NATURAL.verdict),
+    cell(rule, layout.rule),
+    response,
+  ];
+}
+
 export function tableHeader(layout: TableLayout): string {
-  const line = [
-    cell('TIME', FIXED.time),
-    cell('ACCOUNT', FIXED.account),
-    cell('REGION', FIXED.region),
-    cell('PRINCIPAL', layout.principal),
-    cell('VERDICT', FIXED.verdict),
-    cell('RULE', FIXED.rule),
-    'RESPONSE',
-  ].join(' ');
-  return layout.colors.bold(fit(line, layout));
+  return layout.colors.bold(fit(columns(layout, 'TIME', 'ACCOUNT', 'REGION', 'PRINCIPAL', 'VERDICT', 'RULE', 'RESPONSE').join(' '), layout));
+}
+
+function timeCell(eventTime: string | undefined, width: number): string {
+  if (!eventTime) return '-';
+  const iso = eventTime.replace(/\.\d+Z$/, 'Z');
+  return width < NATURAL.time ? `${iso.slice(5, 10)} ${iso.slice(11, 19)}` : iso;
 }
 
 /**
@@ -86,23 +112,22 @@ export function tableHeader(layout: TableLayout): string {
  */
 export function tableRow(finding: Finding, sessionUnknown: boolean, layout: TableLayout): string {
   const record = finding.detail?.record;
-  const verdict = cell(finding.late ? `${finding.verdict}*` : finding.verdict, FIXED.verdict);
-  const principal = cell(`${shortPrincipal(finding)}${sessionUnknown ? ' ?' : ''}`, layout.principal);
-  const line = fit(
-    [
-      cell(record?.eventTime.replace(/\.\d+Z$/, 'Z') ?? '-', FIXED.time),
-      cell(finding.account ?? '-', FIXED.account),
-      cell(record?.awsRegion ?? '-', FIXED.region),
-      principal,
-      verdict,
-      cell(finding.rule ?? '-', FIXED.rule),
-      finding.response ?? '-',
-    ].join(' '),
+  const cells = columns(
     layout,
+    timeCell(record?.eventTime, layout.time),
+    finding.account ?? '-',
+    record?.awsRegion ?? '-',
+    `${shortPrincipal(finding)}${sessionUnknown ? ' ?' : ''}`,
+    finding.late ? `${finding.verdict}*` : finding.verdict,
+    finding.rule ?? '-',
+    finding.response ?? '-',
   );
+  const verdictIndex = cells.length - 3;
   const colour = layout.colors[VERDICT_COLOUR[finding.verdict]] as (text: string) => string;
-  const verdictAt = FIXED.time + FIXED.account + FIXED.region + layout.principal + 4;
-  const coloured = line.length > verdictAt ? `${line.slice(0, verdictAt)}${colour(line.slice(verdictAt, verdictAt + FIXED.verdict))}${line.slice(verdictAt + FIXED.verdict)}` : line;
-  if (finding.verdict === 'allow') return coloured;
-  return `${coloured}\n${layout.colors.dim(fit(`  ${finding.eventName ?? '-'}: ${safeText(finding.reason)}`, layout))}`;
+  // Cut to fit first, then colour the verdict cell (escape codes take no room on screen).
+  const plain = fit(cells.join(' '), layout);
+  const verdictAt = cells.slice(0, verdictIndex).reduce((sum, text) => sum + text.length + 1, 0);
+  const line = plain.length > verdictAt ? `${plain.slice(0, verdictAt)}${colour(plain.slice(verdictAt, verdictAt + NATURAL.verdict))}${plain.slice(verdictAt + NATURAL.verdict)}` : plain;
+  if (finding.verdict === 'allow') return line;
+  return `${line}\n${layout.colors.dim(fit(`  ${finding.eventName ?? '-'}: ${safeText(finding.reason)}`, layout))}`;
 }

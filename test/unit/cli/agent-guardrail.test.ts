@@ -40,13 +40,18 @@ describe('agent-guardrail replay --format json', () => {
     const lines = jsonLines(stdout);
     const summary = lines.pop()!;
     for (const line of lines) {
-      expect(Object.keys(line).filter((k) => k !== 'late')).toEqual(CONTRACT_KEYS);
+      expect(Object.keys(line).filter((k) => k !== 'late' && k !== 'session')).toEqual(CONTRACT_KEYS);
       expect(line.late === undefined || line.late === true).toBe(true);
+      expect(line.session === undefined || line.session === 'unknown').toBe(true);
     }
     const late = lines.filter((line) => line.late === true);
     expect(late).toHaveLength(1);
     expect(late[0]).toMatchObject({ eventName: 'CreateAccessKey', verdict: 'violation', rule: 'no-credential-minting' });
     expect(summary).toMatchObject({ summary: { events: 14, late: 1, protected: 1 } });
+    // The summary adds up: the parked-then-late event is counted once, under its final verdict.
+    const counts = (summary as { summary: Record<string, number> }).summary;
+    expect(counts.allow! + counts.violation! + counts.protected! + counts.exempt! + counts.invalid!).toBe(counts.events);
+    expect(lines.filter((line) => !line.late)).toHaveLength(14);
   });
 
   it('reads gzipped log files, JSON Lines and bare records from nested folders', async () => {
@@ -74,10 +79,17 @@ describe('agent-guardrail exit codes', () => {
 
   it.each([
     [['replay', '/no/such/path'], /^agent-guardrail: \/no\/such\/path: no such file or folder\n$/],
-    [['replay', '--nope', 'x'], /^agent-guardrail: Unknown option '--nope'/],
-    [['replay', '--format', 'xml', 'x'], /^agent-guardrail: --format must be table or json, not "xml"\n$/],
-    [['replay'], /^agent-guardrail: replay needs at least one file or folder\n$/],
-    [['frobnicate'], /^agent-guardrail: unknown command "frobnicate"/],
+    [['replay', '--nope', 'x'], /^agent-guardrail: unknown option '--nope'\n$/],
+    [['replay', '--format', 'xml', 'x'], /^agent-guardrail: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json.\n$/],
+    [['replay'], /^agent-guardrail: missing required argument 'inputs'\n$/],
+    [['frobnicate'], /^agent-guardrail: unknown command 'frobnicate'\n$/],
+    [['demo', '--policy', 'x.yaml'], /^agent-guardrail: unknown option '--policy'\n$/],
+    [['check', '--fail-on-violation'], /^agent-guardrail: unknown option '--fail-on-violation'\n$/],
+    [['check', '--format', 'yaml'], /^agent-guardrail: option '--format <format>' argument 'yaml' is invalid. Allowed choices are text, json.\n$/],
+    [['check', 'extra'], /^agent-guardrail: too many arguments for 'check'. Expected 0 arguments but got 1.\n$/],
+    [['replay', '--since', 'yesterday', 'x'], /^agent-guardrail: --since must be an ISO 8601 time .* not "yesterday"\n$/],
+    [['replay', '--verdict', 'bad', 'x'], /^agent-guardrail: --verdict must be one of allow, violation, protected, exempt, invalid, not "bad"\n$/],
+    [['invoke', 'nope', 'x.json'], /^agent-guardrail: command-argument value 'nope' is invalid for argument 'handler'. Allowed choices are guard, override.\n$/],
   ])('exits 2 with a one-line error for %j', async (args, message) => {
     const { code, stderr, stdout } = await cli(args);
     expect(code).toBe(2);
@@ -95,8 +107,8 @@ describe('agent-guardrail exit codes', () => {
 });
 
 describe('agent-guardrail check and table output', () => {
-  it('prints the compiled EventBridge patterns as JSON and nothing else', async () => {
-    const { code, stdout } = await cli(['check']);
+  it('--format json prints the compiled EventBridge patterns as JSON and nothing else', async () => {
+    const { code, stdout } = await cli(['check', '--format', 'json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { valid: boolean; eventPatterns: { name: string }[] };
     expect(report.valid).toBe(true);
@@ -120,7 +132,7 @@ describe('agent-guardrail check and table output', () => {
 
 describe('npm run --silent cli', () => {
   it('prints only the command output', async () => {
-    const { stdout } = await run('npm', ['run', '--silent', 'cli', '--', 'check'], {
+    const { stdout } = await run('npm', ['run', '--silent', 'cli', '--', 'check', '--format', 'json'], {
       cwd: ROOT,
       env: { ...process.env, npm_config_loglevel: 'silent' },
     });
@@ -134,9 +146,11 @@ describe('agent-guardrail plan', () => {
     expect(code).toBe(0);
     const lines = jsonLines(stdout);
     const summary = lines.pop();
-    expect(summary).toMatchObject({ summary: { violations: 3 } });
+    // Three violations write to one inline policy document (merged), so it counts once.
+    expect(summary).toMatchObject({ summary: { violations: 3, writes: 3, documents: 2 } });
     for (const line of lines) {
-      expect(Object.keys(line).filter((k) => k !== 'tags')).toEqual(['eventID', 'rule', 'response', 'scope', 'writes', 'effects']);
+      expect(Object.keys(line).filter((k) => k !== 'tags')).toEqual(['eventID', 'eventName', 'principal', 'rule', 'response', 'scope', 'writes', 'effects']);
+      expect(line.principal).toBe('arn:aws:sts::111122223333:assumed-role/DevOps/agent-run-42');
       expect(Array.isArray(line.effects)).toBe(true);
     }
     expect(lines.map((l) => [l.response, l.scope])).toEqual([
@@ -176,8 +190,14 @@ describe('agent-guardrail check', () => {
     expect(stdout).toMatch(/^42 of 43 techniques covered$/m);
   });
 
-  it('lists the rules that need data events or read-only events', async () => {
+  it('prints a one-line verdict by default', async () => {
     const { code, stdout } = await cli(['check']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^guardrail\.yaml: valid, monitor mode, \d+ rules over \d+ services, \d+ EventBridge patterns; read-only events needed by no-secret-harvesting, .*; data events needed by no-mass-object-deletion\n$/);
+  });
+
+  it('--format json lists the rules that need data events or read-only events', async () => {
+    const { code, stdout } = await cli(['check', '--format', 'json']);
     expect(code).toBe(0);
     const rules = (JSON.parse(stdout) as { rules: { id: string; dataEvents?: string[]; readOnlyEvents?: string[] }[] }).rules;
     expect(rules.find((r) => r.id === 'no-mass-object-deletion')?.dataEvents).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
