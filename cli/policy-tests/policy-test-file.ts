@@ -41,7 +41,8 @@ const caseSchema = z.strictObject({
   expected: z.array(expectationSchema),
 });
 
-const fileSchema = z.union([z.strictObject({ policy: z.string().optional(), cases: z.array(caseSchema).min(1) }), caseSchema]);
+const manyCasesSchema = z.strictObject({ policy: z.string().optional(), cases: z.array(caseSchema).min(1) });
+const isManyCases = (value: unknown) => typeof value === 'object' && value !== null && 'cases' in value;
 
 export type Expectation = z.infer<typeof expectationSchema>;
 export type PolicyTestCase = z.infer<typeof caseSchema> & { readonly file: string };
@@ -57,12 +58,14 @@ export async function readPolicyTestFile(file: string): Promise<PolicyTestCase[]
   } catch (cause) {
     throw new InputError(file, `not a readable YAML or JSON test file (${(cause as Error).message.split('\n')[0]})`, { cause });
   }
-  const parsed = fileSchema.safeParse(value);
+  // One schema or the other, chosen by shape, so a problem is reported at its path rather than as "no match".
+  const parsed = isManyCases(value) ? manyCasesSchema.safeParse(value) : caseSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InputError(file, `${formatPath(issue.path) || 'test file'}: ${issue.message}`);
   }
-  const cases = 'cases' in parsed.data ? parsed.data.cases.map((c) => ({ policy: parsed.data.policy, ...c })) : [parsed.data];
+  const data = parsed.data;
+  const cases = 'cases' in data ? data.cases.map((c) => ({ policy: data.policy, ...c })) : [data as z.infer<typeof caseSchema>];
   return cases.map((c) => ({ ...c, file }));
 }
 
