@@ -27,7 +27,7 @@ const isoTime = v.pipe(
  * STS responses carry live credentials (secret key, session token). Detection needs only the access key
  * id and expiry, so secrets are dropped at the edge: they can never reach state, the ledger or a log line.
  */
-function withoutSecrets(response: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
+export function withoutSecrets(response: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
   const credentials = response?.credentials;
   if (typeof credentials !== 'object' || credentials === null) return response;
   const { sessionToken: _token, secretAccessKey: _secret, ...kept } = credentials as Record<string, unknown>;

@@ -1,6 +1,7 @@
 import { formatPath } from '../format-path.ts';
 import { parseArn } from './arn.ts';
 import { safeParse } from 'valibot';
+import { fastRecord } from './fast-record.ts';
 import { cloudTrailRecordSchema, type CloudTrailRecord } from './record-schema.ts';
 import type { EnvelopeFacts, InputItem } from './unwrap-input.ts';
 
@@ -71,7 +72,9 @@ export function validateRecord(item: InputItem): ValidationResult {
   if (item.kind === 'rejected') {
     return { ok: false, reason: item.reason, eventID: item.eventID ?? null, eventName: null };
   }
-  const parsed = safeParse(cloudTrailRecordSchema, asServiceEvent(item.record));
+  const input = asServiceEvent(item.record);
+  const fast = fastRecord(input);
+  const parsed = fast ? ({ success: true, output: fast } as const) : safeParse(cloudTrailRecordSchema, input);
   if (!parsed.success) {
     const issue = parsed.issues[0];
     return {
