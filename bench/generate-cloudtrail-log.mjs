@@ -1,6 +1,6 @@
 // Writes a synthetic CloudTrail log file ({"Records":[...]}) of realistic records: mostly human calls,
 // some through the AWS MCP server, agent sessions tagged at AssumeRole, and a few violations.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const ACCOUNT = '111122223333';
@@ -107,6 +107,26 @@ export function generateCloudTrailLog(path, count) {
   const text = JSON.stringify({ Records: records });
   writeFileSync(path, text);
   return Buffer.byteLength(text);
+}
+
+/**
+ * Writes JSON Lines of generated records until the file holds at least `bytes`, streaming (never the whole
+ * file in memory); returns the size and record count.
+ */
+export function generateJsonLines(path, bytes) {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'w');
+  let size = 0;
+  let count = 0;
+  while (size < bytes) {
+    const lines = [];
+    for (let i = 0; i < 10_000; i++) lines.push(JSON.stringify(record(count++)));
+    const chunk = `${lines.join('\n')}\n`;
+    writeSync(fd, chunk);
+    size += Buffer.byteLength(chunk);
+  }
+  closeSync(fd);
+  return { bytes: size, records: count };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

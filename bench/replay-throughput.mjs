@@ -7,7 +7,7 @@ import { generateCloudTrailLog } from './generate-cloudtrail-log.mjs';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const TARGET_RATIO = 1.3;
+const TARGET_RATIO = 1.25;
 const file = `bench/.data/cloudtrail-${RECORDS}.json`;
 if (!existsSync(file)) generateCloudTrailLog(file, RECORDS);
 

@@ -46,6 +46,9 @@ function tableSummary(summary: ReplaySummary, mode: string, hiddenAllows: number
         'their session tags are unknown; replay from before their AssumeRole to judge them.',
     );
   }
+  if (summary.parkedGivenUp > 0) {
+    lines.push(`${summary.parkedGivenUp} calls of those sessions stopped waiting for an AssumeRole (memory bound); they stay reported as allowed, session unknown.`);
+  }
   if (hiddenAllows > 0) lines.push(`${hiddenAllows} allowed events not shown (--all shows every row).`);
   return lines.map((line) => wrap(line, width)).join('\n');
 }
@@ -99,6 +102,7 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
     out.guardWith(null);
   }
   summary.unknownSessions = totals.unknownSessions;
+  summary.parkedGivenUp = totals.parkedGivenUp;
   if (format === 'json') {
     await out.line(JSON.stringify({ summary: { ...summary, mode: policy.mode, skippedSources: totals.skippedSources } }));
   } else {

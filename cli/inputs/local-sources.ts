@@ -12,7 +12,9 @@ const INPUT_FILE = /\.(json|jsonl|ndjson|gz)$/i;
  * cloudtrail-log-file-validation-digest-file-structure.html
  */
 const DIGEST_FILE = /_CloudTrail-Digest_/;
-const READ_CHUNK = 1 << 20;
+// 256 KB reads: larger ones keep more parsed records alive across each await, so more of them are promoted to
+// the old generation and the heap grows (1 MB: 355 MB peak on 700 MB of JSON Lines; 256 KB: 166 MB, and faster).
+const READ_CHUNK = 1 << 18;
 
 function fileSource(path: string, bytes: number): InputSource {
   return { name: path, bytes, open: async () => createReadStream(path, { highWaterMark: READ_CHUNK }) };

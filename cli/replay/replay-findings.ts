@@ -30,14 +30,24 @@ export interface ReplayTotals {
   readonly skippedSources: number;
   /** True when a source problem stopped the replay before its end. */
   readonly stopped: boolean;
+  /** Calls given up waiting for their session's AssumeRole to bound memory. */
+  readonly parkedGivenUp: number;
 }
+
+/**
+ * Calls waiting for their session's AssumeRole, at most (about 2 KB each as JSON text): a replay of a long
+ * window parks every rule-matching call of sessions begun before it; past this the longest-waiting is given
+ * up (it was already answered, as allowed of an unknown session) so memory stays bounded.
+ */
+const MAX_PARKED = 20_000;
 
 /**
  * Runs detection over sources in the order given, with in-memory state, reading each incrementally.
  * Writes nothing anywhere.
  */
 export async function replayFindings(sources: readonly InputSource[], policy: CompiledPolicy, hooks: ReplayHooks): Promise<ReplayTotals> {
-  const detector = createDetector(policy, new InMemoryState());
+  const state = new InMemoryState({}, { maxParked: MAX_PARKED });
+  const detector = createDetector(policy, state);
   const sessions = new MintedSessions();
   let bytesDone = 0;
   let skippedSources = 0;
@@ -67,8 +77,8 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
     } catch (error) {
       if (!(error instanceof InputError) || !hooks.onSourceProblem) throw error;
       skippedSources++;
-      if (!hooks.onSourceProblem(error)) return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: true };
+      if (!hooks.onSourceProblem(error)) return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: true, parkedGivenUp: state.parkedGivenUp };
     }
   }
-  return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: false };
+  return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: false, parkedGivenUp: state.parkedGivenUp };
 }

@@ -14,12 +14,14 @@ export interface ReplaySummary {
   /** Events of sessions whose AssumeRole was not in the replay (their tags cannot be known). */
   sessionUnknownEvents: number;
   unknownSessions: number;
+  /** Calls of unknown sessions that stopped waiting for their AssumeRole, to bound memory (oldest first). */
+  parkedGivenUp: number;
   /** Rows printed after --verdict, --rule, --account (and, in the table, the allow rows left out). */
   shown: number;
 }
 
 export function emptySummary(): ReplaySummary {
-  return { events: 0, agentEvents: 0, allow: 0, violation: 0, protected: 0, exempt: 0, invalid: 0, late: 0, sessionUnknownEvents: 0, unknownSessions: 0, shown: 0 };
+  return { events: 0, agentEvents: 0, allow: 0, violation: 0, protected: 0, exempt: 0, invalid: 0, late: 0, sessionUnknownEvents: 0, unknownSessions: 0, parkedGivenUp: 0, shown: 0 };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { ValidationResult } from '../cloudtrail/validate-record.ts';
 import type { CompiledPolicy, CompiledRule } from '../policy/compile-policy.ts';
 import { planResponse, type ResponsePlan } from '../respond/plan-response.ts';
-import type { GuardrailState } from '../state/guardrail-state.ts';
+import { PENDING_WAIT_MS, type GuardrailState } from '../state/guardrail-state.ts';
 import type { Finding, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
 import { ASSUME_ROLE_EVENTS, observeSession } from './observe-session.ts';
@@ -33,8 +33,6 @@ interface Learned {
   readonly signalDrop: string | null;
 }
 const NOTHING_LEARNED: Learned = { late: [], note: null, signalDrop: null };
-// How long a call waits for the AssumeRole of its session: the longest an STS session can last.
-const PENDING_MS = 43_200_000;
 
 /** The finding for input that failed validation: answered, never acted on. */
 export function invalidFinding(result: Extract<ValidationResult, { ok: false }>): Finding {
@@ -176,7 +174,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       if (candidates.length > 0 && isRoleSession && !isLate) {
         // Its AssumeRole may still arrive with agent tags: park the call under the session's keys.
         const keys = [principal.accessKeyId, principal.roleSessionKey].filter((k): k is string => k !== null);
-        if (keys.length > 0) await state.addPending(keys, { record, expiresAt: at + PENDING_MS });
+        if (keys.length > 0) await state.addPending(keys, { record, expiresAt: at + PENDING_WAIT_MS });
       }
       const reason =
         candidates.length > 0

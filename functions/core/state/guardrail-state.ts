@@ -16,6 +16,9 @@ export interface AgentSession {
 }
 
 /** A call that would break a rule if its session turns out to be an agent's (its AssumeRole not yet seen). */
+/** How long a call waits for the AssumeRole of its session: the longest an STS session can last (12 h). */
+export const PENDING_WAIT_MS = 43_200_000;
+
 export interface PendingEvent {
   readonly record: CloudTrailRecord;
   readonly expiresAt: number;

@@ -1,5 +1,6 @@
 import type { PolicyDocument } from '../respond/policy-document.ts';
-import type { AgentSession, Exemption, GuardrailState, PendingEvent, Prefetched, PrefetchKeys, SessionKeys } from './guardrail-state.ts';
+import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys } from './guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
@@ -11,10 +12,28 @@ function boundedSet<K, V>(map: Map<K, V>, key: K, value: V): void {
   if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value as K);
 }
 
+interface ParkedEvent {
+  readonly eventID: string;
+  /** Emptied once gone, so the order queue holds no record text. */
+  text: string;
+  readonly expiresAt: number;
+  readonly keys: readonly string[];
+  /** Taken (its AssumeRole came) or evicted: no longer counted. */
+  gone: boolean;
+}
+
 export interface InMemoryStateSeed {
   readonly exemptions?: readonly Exemption[];
   readonly quarantinedRoles?: readonly string[];
   readonly roleTags?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+export interface InMemoryStateOptions {
+  /**
+   * At most this many calls wait for their session's AssumeRole; beyond it the longest-waiting is given up
+   * (and counted in `parkedGivenUp`), so a long replay's memory stays bounded. Default: no bound.
+   */
+  readonly maxParked?: number;
 }
 
 /**
@@ -27,13 +46,26 @@ export class InMemoryState implements GuardrailState, Ledger {
   private readonly documents = new Map<string, Map<string, PolicyDocument>>();
   readonly ledger: LedgerEntry[] = [];
   private readonly sessions = new Map<string, AgentSession>();
-  private readonly pending = new Map<string, PendingEvent[]>();
+  /**
+   * Parked calls as JSON text (a third of the parsed record's memory): a long replay parks every rule-matching
+   * call of each session whose AssumeRole it has not seen, for up to 12 hours of event time. One entry is
+   * shared by the session's keys.
+   */
+  private readonly pending = new Map<string, ParkedEvent[]>();
+  /** Every parked event in the order parked, for giving up the longest-waiting first. */
+  private parkedOrder: ParkedEvent[] = [];
+  private parkedHead = 0;
+  private parkedCount = 0;
+  private readonly maxParked: number;
+  /** Calls given up waiting for their AssumeRole to keep within `maxParked`. */
+  parkedGivenUp = 0;
   private readonly tags = new Map<string, Map<string, string>>();
   private readonly strikes = new Map<string, Map<string, number>>();
   private readonly exemptions: Exemption[];
   private readonly quarantined: Set<string>;
 
-  constructor(seed: InMemoryStateSeed = {}) {
+  constructor(seed: InMemoryStateSeed = {}, options: InMemoryStateOptions = {}) {
+    this.maxParked = options.maxParked ?? Number.POSITIVE_INFINITY;
     this.exemptions = [...(seed.exemptions ?? [])];
     this.quarantined = new Set(seed.quarantinedRoles ?? []);
     for (const [role, tags] of Object.entries(seed.roleTags ?? {})) {
@@ -56,14 +88,58 @@ export class InMemoryState implements GuardrailState, Ledger {
   }
 
   async addPending(keys: readonly string[], event: PendingEvent): Promise<void> {
-    for (const key of keys) boundedSet(this.pending, key, [...(this.pending.get(key) ?? []), event]);
+    const parked: ParkedEvent = { eventID: event.record.eventID, text: JSON.stringify(event.record), expiresAt: event.expiresAt, keys, gone: false };
+    // An event parked now tells the time; events arrive in about time order, so expired ones are at the front.
+    const now = event.expiresAt - PENDING_WAIT_MS;
+    for (const key of keys) {
+      const list = this.pending.get(key) ?? [];
+      let expired = 0;
+      while (expired < list.length && list[expired]!.expiresAt < now) expired++;
+      for (const old of list.splice(0, expired)) this.forget(old);
+      list.push(parked);
+      boundedSet(this.pending, key, list);
+    }
+    this.parkedOrder.push(parked);
+    this.parkedCount++;
+    while (this.parkedCount > this.maxParked) this.giveUpOldest();
+  }
+
+  private forget(parked: ParkedEvent): void {
+    if (parked.gone) return;
+    parked.gone = true;
+    parked.text = '';
+    this.parkedCount--;
+    if (this.parkedOrder.length > 2 * this.parkedCount + 4096) {
+      this.parkedOrder = this.parkedOrder.slice(this.parkedHead).filter((entry) => !entry.gone);
+      this.parkedHead = 0;
+    }
+  }
+
+  private giveUpOldest(): void {
+    const oldest = this.parkedOrder[this.parkedHead++]!;
+    if (this.parkedHead > 4096 && this.parkedHead * 2 > this.parkedOrder.length) {
+      this.parkedOrder = this.parkedOrder.slice(this.parkedHead);
+      this.parkedHead = 0;
+    }
+    if (oldest.gone) return;
+    this.forget(oldest);
+    this.parkedGivenUp++;
+    for (const key of oldest.keys) {
+      const list = this.pending.get(key);
+      const at = list?.indexOf(oldest) ?? -1;
+      if (at >= 0) list!.splice(at, 1);
+      if (list?.length === 0) this.pending.delete(key);
+    }
   }
 
   async takePending(keys: readonly string[], at: number): Promise<PendingEvent[]> {
     const taken = new Map<string, PendingEvent>();
     for (const key of keys) {
       for (const event of this.pending.get(key) ?? []) {
-        if (event.expiresAt >= at) taken.set(event.record.eventID, event);
+        if (!event.gone && event.expiresAt >= at && !taken.has(event.eventID)) {
+          taken.set(event.eventID, { record: JSON.parse(event.text) as CloudTrailRecord, expiresAt: event.expiresAt });
+        }
+        this.forget(event);
       }
       this.pending.delete(key);
     }
