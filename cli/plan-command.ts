@@ -1,12 +1,11 @@
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import { UsageError } from '../functions/core/errors.ts';
-import { buildResponse } from '../functions/core/respond/build-response.ts';
-import { mergeDocuments, type PolicyDocument } from '../functions/core/respond/policy-document.ts';
 import type { Finding } from '../functions/core/detect/finding.ts';
 import { LineWriter } from './output.ts';
 import { warn } from './warn.ts';
 import { resolvePolicyPath } from './policy-path.ts';
 import { resolveSources } from './inputs/resolve-sources.ts';
+import { PlannedResponses } from './replay/planned-responses.ts';
 import { replayFindings } from './replay/replay-findings.ts';
 
 /**
@@ -21,18 +20,13 @@ export async function planCommand(options: { readonly policy?: string; readonly 
   for (const place of empty) warn(`${place}: nothing to read here (no .json, .jsonl, .ndjson or .gz CloudTrail files)`);
   if (sources.length === 0) return 2;
   const out = new LineWriter();
-  const written = new Map<string, PolicyDocument>();
+  const planned = new PlannedResponses(policy);
   const summary = { violations: 0, writes: 0, documents: 0, notContained: 0, mode: policy.mode };
   const onFinding = (finding: Finding) => {
-    const response = buildResponse(finding, policy);
+    const response = planned.plan(finding);
     if (!response) return undefined;
     summary.violations++;
-    const writes = response.writes.map((write) => {
-      const key = `${write.policyType}|${write.account}|${write.target}|${write.name}|${write.policyName}`;
-      const merged = mergeDocuments(written.get(key) ?? null, write.document);
-      written.set(key, merged);
-      return { ...write, document: merged };
-    });
+    const writes = response.writes;
     summary.writes += writes.length;
     if (response.cannotContain) summary.notContained++;
     return out.line(
@@ -54,7 +48,7 @@ export async function planCommand(options: { readonly policy?: string; readonly 
   };
   const totals = await replayFindings(sources, policy, { onFinding, onSourceProblem: (problem) => (warn(problem.message), false) });
   // Later violations merge into documents earlier ones wrote: count each document once.
-  summary.documents = written.size;
+  summary.documents = planned.documents;
   await out.line(JSON.stringify({ summary }));
   await out.flush();
   return totals.stopped ? 2 : 0;

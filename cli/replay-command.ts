@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import type { Finding } from '../functions/core/detect/finding.ts';
 import { UsageError, type InputError } from '../functions/core/errors.ts';
@@ -9,12 +10,16 @@ import { startProgress } from './progress-bar.ts';
 import { createFindingFilter, type FilterOptions } from './replay/finding-filter.ts';
 import { replayFindings } from './replay/replay-findings.ts';
 import { countFinding, emptySummary, type ReplaySummary } from './replay/replay-summary.ts';
+import { renderHtmlReport } from './report/html-report.ts';
+import { ReportCollector } from './report/report-collector.ts';
 import { tableHeader, tableLayout, tableRow, useColour } from './table/finding-table.ts';
 import { warn } from './warn.ts';
 
 export interface ReplayOptions extends FilterOptions {
   readonly policy?: string;
-  readonly format?: 'table' | 'json';
+  readonly format?: 'table' | 'json' | 'html';
+  /** Write to this file instead of standard output. */
+  readonly output?: string;
   readonly failOnViolation?: boolean;
   readonly all?: boolean;
   readonly keepGoing?: boolean;
@@ -58,17 +63,22 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   const format = options.format ?? 'table';
   if (options.paths.length === 0) throw new UsageError('replay needs at least one file, folder, s3:// location or - (standard input)');
   const filter = createFindingFilter(options);
-  const policy = await loadPolicyFile(resolvePolicyPath(options.policy));
+  const policyFile = resolvePolicyPath(options.policy);
+  const policy = await loadPolicyFile(policyFile);
   const { sources, empty } = await resolveSources(options.paths, filter);
   for (const place of empty) warn(`${place}: nothing to read here (no .json, .jsonl, .ndjson or .gz CloudTrail files)`);
   if (sources.length === 0) return 2;
 
   const sizes = sources.map((source) => source.bytes);
   const progress = startProgress(sizes.includes(null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0));
-  const out = new LineWriter();
+  const file = options.output ? createWriteStream(options.output) : null;
+  const stream = file ?? process.stdout;
+  const out = new LineWriter(stream);
   out.guardWith(progress);
   const summary = emptySummary();
-  const layout = tableLayout(process.stdout.isTTY ? process.stdout.columns ?? 100 : null, useColour());
+  const terminal = !file && process.stdout.isTTY;
+  const layout = tableLayout(terminal ? process.stdout.columns ?? 100 : null, terminal && useColour());
+  const report = format === 'html' ? new ReportCollector(policy) : null;
   let hiddenAllows = 0;
   let problems = 0;
 
@@ -78,6 +88,11 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
     // A late verdict re-judges an event first allowed: its allow row is no longer one of the hidden ones.
     if (finding.late && format === 'table' && !options.all && hiddenAllows > 0) hiddenAllows--;
     if (!filter.selects(finding)) return undefined;
+    // The report keeps what it shows itself (allowed agent calls on their timelines, every other verdict).
+    if (report) {
+      summary.shown++;
+      return report.add(finding, sessionUnknown);
+    }
     if (format === 'table' && finding.verdict === 'allow' && !options.all) {
       hiddenAllows++;
       return undefined;
@@ -103,12 +118,16 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   }
   summary.unknownSessions = totals.unknownSessions;
   summary.parkedGivenUp = totals.parkedGivenUp;
-  if (format === 'json') {
+  if (report) {
+    const context = { summary, mode: policy.mode, policyFile, inputs: options.paths, generatedAt: new Date().toISOString() };
+    await out.line(renderHtmlReport(report, context));
+  } else if (format === 'json') {
     await out.line(JSON.stringify({ summary: { ...summary, mode: policy.mode, skippedSources: totals.skippedSources } }));
   } else {
     await out.line(`\n${tableSummary(summary, policy.mode, hiddenAllows, layout.width)}`);
   }
   await out.flush();
+  if (file) await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
   if (problems > 0 && !options.keepGoing) return 2;
   return options.failOnViolation && summary.violation > 0 ? 1 : 0;
 }
