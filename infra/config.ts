@@ -1,3 +1,4 @@
+import { GuardrailError } from '../functions/core/errors.ts';
 import * as z from 'zod';
 
 const account = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
@@ -57,12 +58,32 @@ export const deploymentConfigSchema = z
 
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 
-/** Validates the context once, at synth; every problem is named with its path. */
+/** The deployment context is missing or wrong: synth stops with this message and no stack trace. */
+export class ConfigError extends GuardrailError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the context once, at synth; every problem is named with its path. `cdk -c key=value` passes
+ * every value as a string, so a string is read as JSON (`-c agentGuardrail='{...}'`).
+ */
 export function parseDeploymentConfig(raw: unknown): DeploymentConfig {
-  const parsed = deploymentConfigSchema.safeParse(raw);
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new ConfigError(`-c agentGuardrail is not JSON (${(error as Error).message})`);
+    }
+  }
+  if (value === undefined) throw new ConfigError('no "agentGuardrail" context: set it in cdk.json or pass -c agentGuardrail=\'{...}\'');
+  const parsed = deploymentConfigSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  - agentGuardrail.${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new Error(`invalid cdk.json context "agentGuardrail":\n${problems}`);
+    throw new ConfigError(`invalid context "agentGuardrail" (cdk.json or -c):\n${problems}`);
   }
   return parsed.data;
 }

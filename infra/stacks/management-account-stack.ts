@@ -1,3 +1,4 @@
+import { nagPartition } from '../nag-partition.ts';
 import { Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { ArnPrincipal, CompositePrincipal, PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -67,11 +68,11 @@ export class ManagementAccountStack extends Stack {
         reason: 'Reads of any policy, and creation only with the guardrail tag (aws:RequestTag); the role is trusted only by the guardrail functions.',
       },
       {
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.env?.account ?? this.account}:policy/*/service_control_policy/*]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:organizations::${props.env?.account ?? this.account}:policy/*/service_control_policy/*]`,
         reason: 'SCP ids are assigned at creation: any SCP, but only while it carries the guardrail tag (aws:ResourceTag).',
       },
       {
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:organizations::${props.env?.account ?? this.account}:account/*/*]`,
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:organizations::${props.env?.account ?? this.account}:account/*/*]`,
         reason: 'scp-deny attaches the guardrail SCP to whichever member account the contained principal is in.',
       },
     );

@@ -1,3 +1,4 @@
+import { nagPartition } from '../nag-partition.ts';
 import { Aws, CfnCondition, Duration, Fn, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
@@ -106,7 +107,7 @@ export class MemberAccountStack extends Stack {
     }
     Validations.of(responder).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'The responder contains any role or user of the account; inline policy writes cannot be narrowed by policy name, and the guardrail roles are denied explicitly.' },
-      { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:policy/AgentGuardrail-*]', reason: 'Only the guardrail\'s own managed policies.' },
+      { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:iam::*:policy/AgentGuardrail-*]`, reason: 'Only the guardrail\'s own managed policies.' },
     );
     return responder;
   }

@@ -1,3 +1,4 @@
+import { nagPartition } from '../nag-partition.ts';
 import { App, BootstraplessSynthesizer, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { ArnPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -148,7 +149,7 @@ export function assertTemplateBodyFits(templateBody: string): void {
 function acknowledgeFindings(stack: SecurityAccountStack): void {
   for (const fn of [stack.guard, stack.override]) {
     Validations.of(fn.role).acknowledge(
-      { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/AgentGuardrailResponder]', reason: 'Contains principals in any member account: the responder role of every account, by name.' },
+      { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(stack)}:iam::*:role/AgentGuardrailResponder]`, reason: 'Contains principals in any member account: the responder role of every account, by name.' },
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.function.logGroup.node.defaultChild as import('aws-cdk-lib').CfnElement)}.Arn>:*]`, reason: 'Log streams of the function\'s own log group.' },
       { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'Granted by CDK for the guardrail key only (SNS topic and DynamoDB table encryption).' },
       { id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason: 'Granted by CDK for the guardrail key only (DynamoDB table encryption).' },
