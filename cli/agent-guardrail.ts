@@ -14,6 +14,9 @@ const INPUTS =
   'inputs: CloudTrail log files (.json, .json.gz), EventBridge events, JSON Lines, folders of them (walked), ' +
   '- for standard input, or s3://bucket/prefix of a trail (only the days in --since/--until are listed)';
 
+// The SDK warns on every run under a Node version it will stop supporting; the command has nothing to add.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /** Repeatable, comma-separated option values: `--verdict violation,exempt --verdict protected`. */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const policyOption = () => new Option('--policy <file>', 'policy file (default: ./guardrail.yaml, else the bundled one)');

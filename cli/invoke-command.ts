@@ -18,6 +18,8 @@ export async function invokeCommand(name: keyof typeof HANDLERS, file: string): 
   } catch (cause) {
     throw new InputError(file, `cannot read a JSON event (${(cause as Error).message})`, { cause });
   }
+  // EMF metric lines only mean something in CloudWatch Logs; here they would interleave with the result.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const module = (await import(new URL(HANDLERS[name], import.meta.url).href)) as { handler: (e: unknown) => Promise<unknown> };
   const result = await module.handler(event);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

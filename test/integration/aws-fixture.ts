@@ -26,6 +26,8 @@ export function useMoto(): string {
     AWS_SECRET_ACCESS_KEY: 'testing',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // Raw EMF metric lines would fill the test output (they are read only by CloudWatch Logs).
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   return endpoint;
 }

@@ -80,7 +80,7 @@ describe('agent-guardrail exit codes', () => {
   it.each([
     [['replay', '/no/such/path'], /^agent-guardrail: \/no\/such\/path: no such file or folder\n$/],
     [['replay', '--nope', 'x'], /^agent-guardrail: unknown option '--nope'\n$/],
-    [['replay', '--format', 'xml', 'x'], /^agent-guardrail: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json.\n$/],
+    [['replay', '--format', 'xml', 'x'], /^agent-guardrail: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, html.\n$/],
     [['replay'], /^agent-guardrail: missing required argument 'inputs'\n$/],
     [['frobnicate'], /^agent-guardrail: unknown command 'frobnicate'\n$/],
     [['demo', '--policy', 'x.yaml'], /^agent-guardrail: unknown option '--policy'\n$/],
