@@ -5,6 +5,7 @@ import { buildPolicyBundle } from '../functions/config/build-policy-bundle.ts';
 import { compilePolicyBundle } from '../functions/config/runtime-policy.ts';
 import { compileEventPatterns } from '../functions/core/policy/compile-event-patterns.ts';
 import { parseDeploymentConfig } from './config.ts';
+import { QuietDeprecations } from './quiet-deprecations.ts';
 import { ManagementAccountStack } from './stacks/management-account-stack.ts';
 import { MemberAccountStack } from './stacks/member-account-stack.ts';
 import { SecurityAccountStack } from './stacks/security-account-stack.ts';
@@ -48,7 +49,7 @@ export async function buildApp(app: App): Promise<{
         patterns,
       }),
   );
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new QuietDeprecations(new AwsSolutionsChecks(app)));
   return { security, member, management, managementMembers };
 }
 
@@ -56,10 +57,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const app = new App();
     await buildApp(app);
-    // cdk-nag's EventBridge rule (AwsSolutions-EVB1) reads CfnEventBusPolicy's deprecated `principal`, which
-    // prints a deprecation warning for code that is not ours. Stacks are built above with warnings on, so a
-    // deprecated API used here still shows; only the validation inside synth runs quiet.
-    process.env.JSII_DEPRECATED ??= 'quiet';
     app.synth();
   } catch (error) {
     // A bad policy or context is the user's to fix: its message says what and where; a stack trace would not.

@@ -56,14 +56,14 @@ export async function runOverride(input: unknown, deps: OverrideDependencies): P
   const parsed = overridePayloadSchema.safeParse(input);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
-    deps.logger.warn('override rejected', safeForLog({ type: 'InvalidPayload', message }));
+    deps.logger.warn('override rejected', safeForLog({ type: 'InvalidPayload', problem: message }));
     return { ok: false, error: { type: 'InvalidPayload', message } };
   }
   try {
     return await execute(parsed.data, deps);
   } catch (error) {
     if (error instanceof OverrideError) {
-      deps.logger.warn('override rejected', safeForLog({ type: error.type, message: error.message }));
+      deps.logger.warn('override rejected', safeForLog({ type: error.type, problem: error.message }));
       return { ok: false, error: { type: error.type, message: error.message } };
     }
     throw error;
