@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 const entryPoints = {
   'cli/agent-guardrail': 'cli/agent-guardrail.ts',
+  'cli/validation-worker': 'cli/replay/validation-worker.ts',
   'scripts/write-policy-schema': 'scripts/write-policy-schema.ts',
   'functions/guard/handler': 'functions/guard/handler.ts',
   'functions/override/handler': 'functions/override/handler.ts',

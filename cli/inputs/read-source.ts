@@ -43,20 +43,32 @@ function describeReadError(error: unknown): string {
 }
 
 /**
+ * The decoded bytes of a source, chunk by chunk (gunzipped when gzip). Read problems throw one InputError
+ * naming the source. `onBytes` sees the stored (compressed) byte counts.
+ */
+export async function* sourceChunks(source: InputSource, onBytes: (bytes: number) => void = () => undefined): AsyncGenerator<Buffer> {
+  try {
+    yield* decoded(await source.open(), onBytes);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(source.name, describeReadError(error), { cause: error });
+  }
+}
+
+/**
  * Reads one source as batches of input items, incrementally. A source that is not CloudTrail as a whole
  * (not JSON, truncated, corrupt gzip, a digest file) throws one InputError naming it.
  */
 export async function* readSource(source: InputSource, onBytes: (bytes: number) => void = () => undefined): AsyncGenerator<InputItem[]> {
   const splitter = new RecordSplitter(source.name);
   try {
-    for await (const chunk of decoded(await source.open(), onBytes)) {
+    for await (const chunk of sourceChunks(source, onBytes)) {
       const items = splitter.push(chunk);
       if (items.length > 0) yield items;
     }
     splitter.end();
   } catch (error) {
     if (error instanceof NotCloudTrailError) throw new InputError(source.name, error.message, { cause: error });
-    if (error instanceof InputError) throw error;
-    throw new InputError(source.name, describeReadError(error), { cause: error });
+    throw error;
   }
 }

@@ -1,11 +1,10 @@
-import { validateRecord } from '../../functions/core/cloudtrail/validate-record.ts';
 import { createDetector, invalidFinding } from '../../functions/core/detect/detector.ts';
 import type { Finding } from '../../functions/core/detect/finding.ts';
 import { InputError } from '../../functions/core/errors.ts';
 import type { CompiledPolicy } from '../../functions/core/policy/compile-policy.ts';
 import { InMemoryState } from '../../functions/core/state/in-memory-state.ts';
 import type { InputSource } from '../inputs/input-source.ts';
-import { readSource } from '../inputs/read-source.ts';
+import { createValidator, type RecordValidator } from './validated-batches.ts';
 import { MintedSessions } from './minted-sessions.ts';
 
 export interface ReplayHooks {
@@ -40,6 +39,8 @@ export interface ReplayTotals {
  * up (it was already answered, as allowed of an unknown session) so memory stays bounded.
  */
 const MAX_PARKED = 20_000;
+/** From this much input on, records are split, parsed and validated on a second thread. */
+const PARALLEL_FROM_BYTES = 8 * 1024 * 1024;
 
 /**
  * Runs detection over sources in the order given, with in-memory state, reading each incrementally.
@@ -49,6 +50,15 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
   const state = new InMemoryState({}, { maxParked: MAX_PARKED });
   const detector = createDetector(policy, state);
   const sessions = new MintedSessions();
+  const known = sources.map((source) => source.bytes);
+  const validator = createValidator(known.includes(null) || (known as number[]).reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES);
+  try {
+    return await replayWith(validator);
+  } finally {
+    await validator.close();
+  }
+
+  async function replayWith(validator: RecordValidator): Promise<ReplayTotals> {
   let bytesDone = 0;
   let skippedSources = 0;
   const onBytes = hooks.onProgress
@@ -59,9 +69,8 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
     : undefined;
   for (const source of sources) {
     try {
-      for await (const items of readSource(source, onBytes)) {
-        for (const item of items) {
-          const result = validateRecord(item);
+      for await (const results of validator.batches(source, onBytes)) {
+        for (const result of results) {
           if (!result.ok) {
             const wait = hooks.onFinding(invalidFinding(result), false);
             if (wait) await wait;
@@ -81,4 +90,5 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
     }
   }
   return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: false, parkedGivenUp: state.parkedGivenUp };
+  }
 }
