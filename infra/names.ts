@@ -18,4 +18,6 @@ export const NAMES = {
   forwardRulePrefix: 'AgentGuardrail-Forward-',
   forwardDeadLetters: 'AgentGuardrail-ForwardDeadLetters',
   memberStackSet: 'AgentGuardrail-Member',
+  /** The security account's key (state, findings, dead letters): the standing SCP finds it by this alias. */
+  keyAlias: 'alias/agent-guardrail',
 } as const;

@@ -37,6 +37,15 @@ export function standingScp(partition = 'aws', functions?: GuardrailFunctions): 
         Condition: exceptDeployer,
       },
       {
+        // Nobody but a deployment creates a role with a guardrail name (the names protect nothing, but an
+        // agent's AgentGuardrailX would pass for the guardrail in a report).
+        Sid: 'GuardrailNames',
+        Effect: 'Deny',
+        Action: 'iam:CreateRole',
+        Resource: `arn:${partition}:iam::*:role/AgentGuardrail*`,
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': functions ? [deployer, cdkDeployer(partition, functions.securityAccount)] : deployer } },
+      },
+      {
         Sid: 'QuarantinedRoles',
         Effect: 'Deny',
         Action: roleWrites,
@@ -68,8 +77,14 @@ export function standingScp(partition = 'aws', functions?: GuardrailFunctions): 
  * only the named operators invoke the override, and only CloudFormation deployments (the CDK execution role)
  * change the functions: an identity policy granting lambda:* in the account cannot get round it.
  */
+/** CloudFormation's execution role of `cdk deploy` in the security account. */
+function cdkDeployer(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:role/cdk-*-cfn-exec-role-*`;
+}
+
 function guardrailFunctionStatements(partition: string, f: GuardrailFunctions): Record<string, unknown>[] {
   const fn = (name: string) => `arn:${partition}:lambda:*:${f.securityAccount}:function:${name}`;
+  const exceptCdk = { ArnNotLike: { 'aws:PrincipalArn': cdkDeployer(partition, f.securityAccount) } };
   return [
     { Sid: 'GuardOnlyFromEventBridge', Effect: 'Deny', Action: 'lambda:InvokeFunction', Resource: [fn(NAMES.guardFunction), `${fn(NAMES.guardFunction)}:*`] },
     {
@@ -84,7 +99,30 @@ function guardrailFunctionStatements(partition: string, f: GuardrailFunctions): 
       Effect: 'Deny',
       Action: ['lambda:DeleteFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:PutFunctionConcurrency', 'lambda:DeleteFunctionConcurrency', 'lambda:PutFunctionEventInvokeConfig', 'lambda:RemovePermission', 'lambda:AddPermission'],
       Resource: fn('AgentGuardrail-*'),
-      Condition: { ArnNotLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${f.securityAccount}:role/cdk-*-cfn-exec-role-*` } },
+      Condition: exceptCdk,
+    },
+    {
+      // The key of state, findings and dead letters, found by its alias (kms:ResourceAliases, docs:
+      // kms/latest/developerguide/alias-authorization.html); the alias itself cannot be moved off it.
+      Sid: 'GuardrailKey',
+      Effect: 'Deny',
+      Action: ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:DeleteAlias', 'kms:UpdateAlias'],
+      Resource: `arn:${partition}:kms:*:${f.securityAccount}:key/*`,
+      Condition: { ...exceptCdk, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': NAMES.keyAlias } },
+    },
+    {
+      Sid: 'GuardrailKeyAlias',
+      Effect: 'Deny',
+      Action: ['kms:DeleteAlias', 'kms:UpdateAlias'],
+      Resource: `arn:${partition}:kms:*:${f.securityAccount}:${NAMES.keyAlias}`,
+      Condition: exceptCdk,
+    },
+    {
+      Sid: 'GuardrailQueues',
+      Effect: 'Deny',
+      Action: ['sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:PurgeQueue', 'sqs:AddPermission', 'sqs:RemovePermission'],
+      Resource: `arn:${partition}:sqs:*:${f.securityAccount}:AgentGuardrail-*`,
+      Condition: exceptCdk,
     },
   ];
 }

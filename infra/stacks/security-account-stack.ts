@@ -39,7 +39,7 @@ export class SecurityAccountStack extends Stack {
   constructor(scope: Construct, id: string, props: SecurityAccountStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const key = new Key(this, 'Key', { description: 'agent-guardrail state, findings and dead letters', enableKeyRotation: true });
+    const key = new Key(this, 'Key', { description: 'agent-guardrail state, findings and dead letters', enableKeyRotation: true, alias: NAMES.keyAlias });
     const bus = new CentralBus(this, 'CentralBus', {
       busName: NAMES.bus,
       organizationId: config.organizationId,

@@ -125,3 +125,38 @@ describe('the standing SCP in the security account', () => {
     expect(await invoke(`arn:aws:iam::${SECURITY}:role/Admin`, 'payments-api', 'lambda:UpdateFunctionCode')).toBe('Allowed');
   });
 });
+
+describe('the standing SCP: names and the security account\'s key and queues', () => {
+  const SECURITY = (CONTEXT.agentGuardrail as { securityAccount: string }).securityAccount;
+  const decideIn = (account: string, role: string, action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    authorize({
+      principal: `arn:aws:sts::${account}:assumed-role/${role}/s`,
+      action,
+      resource,
+      resourceAccount: account,
+      identityPolicies: [{ name: 'admin', policy: ALLOW_ALL }],
+      context: { 'aws:PrincipalArn': `arn:aws:iam::${account}:role/${role}`, 'aws:PrincipalAccount': account, ...context },
+      // A KMS key is governed by its key policy first: CDK's default gives the account's IAM policies a say.
+      ...(action.startsWith('kms:') ? { resourcePolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] } } : {}),
+      scps: [scp],
+    });
+
+  it('lets only deployments create roles named like the guardrail\'s', async () => {
+    expect(await decideIn(MEMBER, 'DevOps', 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/AgentGuardrailResponderX`)).toBe('ExplicitlyDenied');
+    expect(await decideIn(MEMBER, 'stacksets-exec-0123456789abcdef', 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/AgentGuardrailResponder`)).toBe('Allowed');
+    expect(await decideIn(SECURITY, `cdk-hnb659fds-cfn-exec-role-${SECURITY}-us-east-1`, 'iam:CreateRole', `arn:aws:iam::${SECURITY}:role/AgentGuardrail-GuardFunction`)).toBe('Allowed');
+    expect(await decideIn(MEMBER, 'DevOps', 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/AppRole`)).toBe('Allowed');
+  });
+
+  it("keeps everyone but CloudFormation off the guardrail's key, its alias and its queues", async () => {
+    const key = `arn:aws:kms:us-east-1:${SECURITY}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const ours = { 'kms:ResourceAliases': ['alias/agent-guardrail'] };
+    for (const action of ['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey']) expect(await decideIn(SECURITY, 'Admin', action, key, ours)).toBe('ExplicitlyDenied');
+    expect(await decideIn(SECURITY, 'Admin', 'kms:DeleteAlias', `arn:aws:kms:us-east-1:${SECURITY}:alias/agent-guardrail`)).toBe('ExplicitlyDenied');
+    expect(await decideIn(SECURITY, `cdk-hnb659fds-cfn-exec-role-${SECURITY}-us-east-1`, 'kms:PutKeyPolicy', key, ours)).toBe('Allowed');
+    expect(await decideIn(SECURITY, 'Admin', 'kms:PutKeyPolicy', key, { 'kms:ResourceAliases': ['alias/payments'] })).toBe('Allowed');
+    expect(await decideIn(SECURITY, 'Admin', 'sqs:SetQueueAttributes', `arn:aws:sqs:us-east-1:${SECURITY}:AgentGuardrail-DeadLetters`)).toBe('ExplicitlyDenied');
+    expect(await decideIn(SECURITY, 'Admin', 'sqs:PurgeQueue', `arn:aws:sqs:us-east-1:${SECURITY}:AgentGuardrail-DeadLetters`)).toBe('ExplicitlyDenied');
+    expect(await decideIn(SECURITY, 'Admin', 'sqs:SetQueueAttributes', `arn:aws:sqs:us-east-1:${SECURITY}:payments-jobs`)).toBe('Allowed');
+  });
+});

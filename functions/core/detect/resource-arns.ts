@@ -37,6 +37,13 @@ const REQUEST_RESOURCE_BUILDERS: Readonly<Record<string, Readonly<Record<string,
     stackName: asArnOr((v, w) => `arn:${w.partition}:cloudformation:${w.region}:${w.account}:stack/${v}/*`),
     stackSetName: asArnOr((v, w) => `arn:${w.partition}:cloudformation:${w.region}:${w.account}:stackset/${v}:*`),
   },
+  // SQS names a queue by URL: https://sqs.REGION.amazonaws.com/ACCOUNT/NAME (docs: sqs-queue-message-identifiers).
+  sqs: {
+    queueUrl: (v, w) => {
+      const match = /\/(\d{12})\/([\w-]{1,80}(?:\.fifo)?)$/.exec(v);
+      return match ? `arn:${w.partition}:sqs:${w.region}:${match[1]}:${match[2]}` : `arn:${w.partition}:sqs:${w.region}:${w.account}:?`;
+    },
+  },
   kms: { keyId: asArnOr((v, w) => `arn:${w.partition}:kms:${w.region}:${w.account}:key/${v}`) },
   cloudtrail: { name: asArnOr((v, w) => `arn:${w.partition}:cloudtrail:${w.region}:${w.account}:trail/${v}`) },
 };

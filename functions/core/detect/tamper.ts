@@ -19,8 +19,18 @@ const ROLE_WRITE_EVENTS = new Set([
   'TagRole', 'UntagRole', 'DeleteRole', 'UpdateRole', 'PutRolePermissionsBoundary', 'DeleteRolePermissionsBoundary',
 ]);
 
+/** Every role the guardrail creates is named with this prefix; protection is by exact ARN, never by it. */
+const GUARDRAIL_ROLE_PREFIX = 'AgentGuardrail';
+/**
+ * Who creates the guardrail's roles: the execution role of a service-managed StackSet (`stacksets-exec-*`,
+ * docs: AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html) in member accounts, and
+ * CloudFormation's CDK execution role in the accounts `cdk deploy` targets.
+ */
+const DEPLOYER_ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:stacksets-exec-[\w-]+|cdk-[\w-]+-cfn-exec-role-[\w-]+)$/;
+
 /** IAM calls tamper detection must always see, whatever the policy's rules watch. */
 export const GUARDRAIL_WATCHED_IAM_EVENTS: ReadonlySet<string> = new Set([
+  'CreateRole',
   ...INLINE_POLICY_EVENTS,
   ...MANAGED_POLICY_EVENTS,
   ...TAG_EVENTS,
@@ -62,6 +72,13 @@ export function tamperReason(record: CloudTrailRecord, roleIsQuarantined: boolea
     ];
     const touched = keys.find((key) => typeof key === 'string' && key.toLowerCase().startsWith(GUARDRAIL_TAG_PREFIX));
     if (touched) return `${name} changes guardrail tag ${String(touched)}`;
+  }
+  if (name === 'CreateRole') {
+    // A role named like the guardrail's is not protected by its name (only the exact ARNs are), but creating
+    // one is how an agent would try to pass as the guardrail: nobody but a deployment creates them.
+    const roleName = text(request.roleName);
+    const creator = record.userIdentity.sessionContext?.sessionIssuer?.arn ?? record.userIdentity.arn ?? '';
+    if (roleName?.startsWith(GUARDRAIL_ROLE_PREFIX) && !DEPLOYER_ROLE.test(creator)) return `CreateRole of ${roleName}, a name of the guardrail's own roles`;
   }
   if (roleIsQuarantined) return `${name} on quarantined role ${text(request.roleName)}`;
   return null;
