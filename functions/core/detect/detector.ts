@@ -6,8 +6,8 @@ import { planResponse, type ResponsePlan } from '../respond/plan-response.ts';
 import { PENDING_WAIT_MS, type GuardrailState } from '../state/guardrail-state.ts';
 import type { Finding, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
-import { ASSUME_ROLE_EVENTS, observeSession } from './observe-session.ts';
-import { identifyPrincipal, type Principal } from './principal.ts';
+import { ASSUME_ROLE_EVENTS, mintedTokenSession, observeSession } from './observe-session.ts';
+import { holdsSession, identifyPrincipal, type Principal } from './principal.ts';
 import { protectionReason } from './protection.ts';
 import { resourceArnsOf } from './resource-arns.ts';
 import { SIGNAL_DETECTORS } from './signals/index.ts';
@@ -135,7 +135,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const lateFindings = learned.late;
 
     const isRoleSession = principal.kind === 'role-session';
-    const session = isRoleSession ? await state.findSession(principal, at) : null;
+    const session = holdsSession(principal) ? await state.findSession(principal, at) : null;
     const roleTags =
       isRoleSession && agents.roleTags.size > 0 ? await state.roleTags(roleKeyOf(principal.account, principal.roleName!)) : null;
     const context: SignalContext = { record, principal, agents, session, roleTags };
@@ -146,6 +146,8 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     }
     const isAgent = signals.length > 0;
     const action = actionOf(record.eventSource, record.eventName);
+    const minted = isLate ? null : mintedTokenSession(record, signals.map((s) => s.name), signals.map((s) => s.evidence).join('; '), principal.arn ?? principal.display ?? 'unknown');
+    if (minted) await state.putSession(minted);
 
     const writtenRole = roleNameWritten(record);
     const quarantined = writtenRole

@@ -100,3 +100,36 @@ export function observeSession(
     },
   };
 }
+
+/**
+ * STS calls that mint temporary credentials without assuming a role: the caller's own session
+ * (GetSessionToken) or a federated user's (GetFederationToken). Their calls carry the new access key.
+ * Docs: STS/latest/APIReference/API_GetSessionToken.html, API_GetFederationToken.html
+ */
+export const TOKEN_EVENTS: ReadonlySet<string> = new Set(['GetSessionToken', 'GetFederationToken']);
+
+const tokenResponseSchema = v.object({
+  credentials: v.object({ accessKeyId: upTo(128), expiration: v.unknown() }),
+  federatedUser: v.optional(v.object({ arn: upTo(2048) })),
+});
+
+/**
+ * The session an agent minted with GetSessionToken or GetFederationToken: credentials an agent mints are the
+ * agent's, whoever later uses them and however they call, so the session carries the minter's signals.
+ * @example mintedTokenSession(getSessionTokenRecord, ['mcp-service'], 'invokedBy aws-mcp.amazonaws.com')?.accessKeyId // 'ASIA…'
+ */
+export function mintedTokenSession(record: CloudTrailRecord, signals: readonly SignalName[], evidence: string, mintedBy: string): AgentSession | null {
+  if (record.eventSource !== 'sts.amazonaws.com' || !TOKEN_EVENTS.has(record.eventName) || record.errorCode || signals.length === 0) return null;
+  const response = v.safeParse(tokenResponseSchema, record.responseElements ?? {});
+  if (!response.success || !ACCESS_KEY.test(response.output.credentials.accessKeyId)) return null;
+  const eventTime = Date.parse(record.eventTime);
+  return {
+    accessKeyId: response.output.credentials.accessKeyId,
+    roleSessionKey: null,
+    roleArn: response.output.federatedUser?.arn ?? mintedBy,
+    signals: [...signals],
+    evidence: `minted by an agent with ${record.eventName} (${evidence})`,
+    // Tokens from GetSessionToken and GetFederationToken last up to 36 hours.
+    expiresAt: parseExpiration(response.output.credentials.expiration) ?? eventTime + 3 * MAX_SESSION_MS,
+  };
+}

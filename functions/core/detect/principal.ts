@@ -102,3 +102,11 @@ export function principalFromArn(text: string): Principal | null {
     isIdentityCenter: isRole && name.startsWith('AWSReservedSSO_'),
   };
 }
+
+/**
+ * True when the principal's calls may belong to a recorded session: a role session, or temporary (ASIA…)
+ * credentials of a user or federated user (minted by GetSessionToken or GetFederationToken).
+ */
+export function holdsSession(principal: Principal): boolean {
+  return principal.kind === 'role-session' || (principal.accessKeyId?.startsWith('ASIA') ?? false);
+}

@@ -1,6 +1,6 @@
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import { roleKeyOf } from '../detect/observe-role-tags.ts';
-import { identifyPrincipal } from '../detect/principal.ts';
+import { holdsSession, identifyPrincipal } from '../detect/principal.ts';
 import { roleNameWritten } from '../detect/tamper.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import type { AgentSession, Prefetched, PrefetchKeys } from '../state/guardrail-state.ts';
@@ -19,7 +19,7 @@ export function identityKeyOf(account: string, target: 'role' | 'user', name: st
 export function prefetchKeys(record: CloudTrailRecord, policy: CompiledPolicy): PrefetchKeys {
   const principal = identifyPrincipal(record);
   const account = record.recipientAccountId ?? principal.account;
-  const isSession = principal.kind === 'role-session';
+  const isSession = holdsSession(principal);
   const writtenRole = roleNameWritten(record);
   const target = isSession ? (['role', principal.roleName!] as const) : principal.kind === 'user' && principal.arn ? (['user', principal.arn.slice(principal.arn.lastIndexOf('/') + 1)] as const) : null;
   return {

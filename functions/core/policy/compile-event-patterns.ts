@@ -1,5 +1,5 @@
 import { eventNamesOf } from '../cloudtrail/action-names.ts';
-import { ASSUME_ROLE_EVENTS } from '../detect/observe-session.ts';
+import { ASSUME_ROLE_EVENTS, TOKEN_EVENTS } from '../detect/observe-session.ts';
 import { GUARDRAIL_WATCHED_IAM_EVENTS } from '../detect/tamper.ts';
 import type { CompiledPolicy } from './compile-policy.ts';
 
@@ -60,7 +60,8 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
       for (const name of eventNames) add(eventSource, name);
     }
   }
-  for (const name of ASSUME_ROLE_EVENTS) add('sts.amazonaws.com', name);
+  // Sessions are learned where they are minted, whatever the rules watch.
+  for (const name of [...ASSUME_ROLE_EVENTS, ...TOKEN_EVENTS]) add('sts.amazonaws.com', name);
   for (const name of GUARDRAIL_WATCHED_IAM_EVENTS) add('iam.amazonaws.com', name);
   if (policy.agents.roleTags.size > 0) for (const name of ['CreateRole', 'TagRole', 'UntagRole']) add('iam.amazonaws.com', name);
 

@@ -15,7 +15,6 @@ export interface AgentSession {
   readonly expiresAt: number;
 }
 
-/** A call that would break a rule if its session turns out to be an agent's (its AssumeRole not yet seen). */
 /** How long a call waits for the AssumeRole of its session: the longest an STS session can last (12 h). */
 export const PENDING_WAIT_MS = 43_200_000;
 
