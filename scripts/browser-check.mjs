@@ -33,7 +33,7 @@ try {
   const violations = await page.locator('details').count();
   const dots = await page.locator('svg circle').count();
   if (title !== 'agent-guardrail replay report') problems.push(`title is "${title}"`);
-  if (violations !== 7) problems.push(`${violations} violations rendered, 7 expected`);
+  if (violations !== 8) problems.push(`${violations} violations rendered, 8 expected`);
   if (dots === 0) problems.push('no timeline drawn');
   await page.screenshot({ path: screenshot, fullPage: false });
   console.log(JSON.stringify({ browser: executablePath, title, violations, timelineDots: dots, screenshot, problems: problems.length }));

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand, TagRoleCommand } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateAccountCommand, CreateOrganizationCommand, DescribeOrganizationCommand, ListPoliciesForTargetCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { scenarioEvents } from '../integration/aws-fixture.ts';
@@ -29,6 +30,7 @@ type Handler = (event: unknown) => Promise<{ status: string; findings?: { verdic
 let assembly: CloudAssembly;
 let security: Template;
 let member: Template;
+let management: Template;
 let handler: Handler;
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let moto: string;
@@ -65,6 +67,19 @@ async function memberAccount(account: string, roles: Record<string, Record<strin
   return iam;
 }
 
+/**
+ * An account of the organization, which moto's Organizations knows (scp-deny attaches the SCP to it):
+ * the organization is created in the management account, as the SCP role sees it.
+ */
+async function organizationAccount(): Promise<{ account: string; organizations: OrganizationsClient }> {
+  const organizations = new OrganizationsClient({ region: 'us-east-1', endpoint: moto, credentials: await credentialsIn(`arn:aws:iam::${CONFIG.managementAccount}:role/fixture`) });
+  await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' })).catch((error: Error) => {
+    if (error.name !== 'AlreadyInOrganizationException') throw error;
+  });
+  const created = await organizations.send(new CreateAccountCommand({ AccountName: 'protected-role', Email: 'protected-role@example.com' }));
+  return { account: created.CreateAccountStatus!.AccountId!, organizations };
+}
+
 /** The role's policies as they now stand in moto: inline and attached managed documents. */
 async function policiesOf(iam: IAMClient, role: string): Promise<{ name: string; policy: unknown }[]> {
   const out: { name: string; policy: unknown }[] = [];
@@ -85,6 +100,7 @@ beforeAll(async () => {
   assembly = loadCloudAssembly(inject('twinCdkOut'));
   security = assembly.stacks.get('AgentGuardrail-Security')!;
   member = assembly.memberStackSet.template;
+  management = assembly.stacks.get('AgentGuardrail-Management')!;
   proxy = await startRecordingProxy(moto);
   const [, guardFn] = resourcesOfType(security, 'AWS::Lambda::Function').find(([, r]) => r.Properties!.FunctionName === 'AgentGuardrail-Guard')!;
   const environment = resolve(security, (guardFn.Properties!.Environment as { Variables: unknown }).Variables, HOME) as Record<string, string>;
@@ -146,6 +162,35 @@ function principalOf(call: RecordedCall, calls: readonly RecordedCall[]): string
   return String(assume.params.RoleArn);
 }
 
+let organizationId = '';
+const scpRoleArn = `arn:aws:iam::${CONFIG.managementAccount}:role/AgentGuardrailScpResponder`;
+
+/**
+ * The resources and request context Organizations authorizes an SCP call on: CreatePolicy on * with its
+ * request tags; a policy's changes on the policy, with its resource tag (the guardrail's SCPs carry it);
+ * AttachPolicy on both the policy and the target account.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
+ */
+function organizationsRequests(call: RecordedCall, context: Record<string, string | string[]>): { resource: string; account: string; context: Record<string, string | string[]> }[] {
+  const p = call.params;
+  const at = (resource: string, extra: Record<string, string | string[]> = {}) => ({ resource, account: CONFIG.managementAccount, context: { ...context, ...extra } });
+  const policy = (id: unknown) => at(`arn:aws:organizations::${CONFIG.managementAccount}:policy/${organizationId}/service_control_policy/${String(id)}`, { 'aws:ResourceTag/agent-guardrail:scp': 'true' });
+  switch (call.action) {
+    case 'organizations:ListPolicies':
+      return [at('*')];
+    case 'organizations:CreatePolicy': {
+      // Authorized on the policy it creates (its ARN, from the response), with the request's tags.
+      const tags = (p.Tags as { Key: string; Value: string }[] | undefined) ?? [];
+      const created = String((JSON.parse(call.response) as { Policy: { PolicySummary: { Arn: string } } }).Policy.PolicySummary.Arn);
+      return [at(created, { 'aws:TagKeys': tags.map((t) => t.Key), ...Object.fromEntries(tags.map((t) => [`aws:RequestTag/${t.Key}`, t.Value])) })];
+    }
+    case 'organizations:AttachPolicy':
+      return [policy(p.PolicyId), at(`arn:aws:organizations::${CONFIG.managementAccount}:account/${organizationId}/${String(p.TargetId)}`)];
+    default:
+      return [policy(p.PolicyId)];
+  }
+}
+
 /** The resource and request context IAM evaluates for a recorded call. */
 function requestOf(call: RecordedCall, principal: string): { resource: string; account: string; context: Record<string, string | string[]> } {
   const account = /::(\d{12}):/.exec(principal)![1]!;
@@ -187,6 +232,16 @@ async function unauthorizedCalls(): Promise<string[]> {
   const guardPolicies = rolePolicies(security, roleLogicalIdByName(security, 'AgentGuardrail-GuardFunction', HOME)!, HOME);
   for (const call of proxy.calls) {
     const principal = principalOf(call, proxy.calls);
+    if (call.service === 'organizations') {
+      const at: Placement = { account: CONFIG.managementAccount, region: CONFIG.region, partition: 'aws' };
+      const scpPolicies = rolePolicies(management, roleLogicalIdByName(management, 'AgentGuardrailScpResponder', at)!, at);
+      const base = { 'aws:SecureTransport': 'true', 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': CONFIG.managementAccount };
+      for (const { resource, account, context } of organizationsRequests(call, base)) {
+        const decision = principal === scpRoleArn ? await authorize({ principal, action: call.action, resource, resourceAccount: account, identityPolicies: scpPolicies, context }) : 'not the SCP role';
+        if (decision !== 'Allowed') denied.push(`${principal} ${call.action} ${resource}: ${decision}`);
+      }
+      continue;
+    }
     const { resource, account, context } = requestOf(call, principal);
     let identityPolicies = guardPolicies;
     if (principal !== guardRoleArn) {
@@ -200,8 +255,9 @@ async function unauthorizedCalls(): Promise<string[]> {
       // Cross-account: the guard role's own policy and the responder's trust policy, as the member template
       // writes it, must both allow it.
       const at: Placement = { account, region: CONFIG.region, partition: 'aws' };
-      const roleId = roleLogicalIdByName(member, String(call.params.RoleArn).split('/').at(-1)!, at);
-      const trust = roleId ? resolve(member, member.Resources[roleId]!.Properties!.AssumeRolePolicyDocument, at) : undefined;
+      const template = String(call.params.RoleArn) === scpRoleArn ? management : member;
+      const roleId = roleLogicalIdByName(template, String(call.params.RoleArn).split('/').at(-1)!, at);
+      const trust = roleId ? resolve(template, template.Resources[roleId]!.Properties!.AssumeRolePolicyDocument, at) : undefined;
       const trusted = trust ? await authorize({ principal, action: 'sts:AssumeRole', resource, resourceAccount: account, identityPolicies: guardPolicies, resourcePolicy: trust, context }) : 'NoSuchRole';
       if (trusted !== 'Allowed') denied.push(`${principal} is not trusted by ${resource}: ${trusted}`);
     }
@@ -245,16 +301,25 @@ describe('the synthesized guard, end to end through the deployment twin (enforce
       '03-human-on-same-role': [],
       '04-source-identity-stops-cloudtrail': [{ rule: 'no-audit-evasion', verdict: 'violation', outcome: 'contained' }],
       '05-out-of-order-delivery': [{ rule: 'no-credential-minting', verdict: 'violation', outcome: 'contained' }],
-      '06-protected-role': [{ rule: 'no-audit-evasion', verdict: 'protected', outcome: null }],
+      // The role is protected: the agent on it is contained by an agent-scoped SCP, through the SCP role.
+      '06-protected-role': [{ rule: 'no-audit-evasion', verdict: 'violation', outcome: 'contained' }],
       '07-tampering': [{ rule: 'guardrail-tamper', verdict: 'violation', outcome: 'contained' }],
     };
+    const inOrganization = await organizationAccount();
+    organizationId = (await inOrganization.organizations.send(new DescribeOrganizationCommand({}))).Organization!.Id!;
     for (const [index, [folder, expected]] of Object.entries(expectations).entries()) {
-      const account = `20000000001${index}`;
+      const account = folder === '06-protected-role' ? inOrganization.account : `20000000001${index}`;
+      // Organizations creates OrganizationAccountAccessRole in the accounts it creates (moto too).
       await memberAccount(account, { DevOps: {}, Platform: {}, Admin: {} });
       const findings = await runScenario(folder, account);
       const notable = findings.filter((f) => f.verdict !== 'allow').map((f) => ({ rule: f.rule, verdict: f.verdict, outcome: f.outcome }));
       expect(notable, folder).toEqual(expected);
     }
+    // The protected role was never written; the SCP that contains its agent is attached to the account.
+    const attached = await inOrganization.organizations.send(new ListPoliciesForTargetCommand({ TargetId: inOrganization.account, Filter: 'SERVICE_CONTROL_POLICY' }));
+    expect(attached.Policies?.map((policy) => policy.Name)).toContain(`AgentGuardrail-Scp-${inOrganization.account}`);
+    const protectedRole = await policiesOf(await iamIn(inOrganization.account), 'OrganizationAccountAccessRole');
+    expect(protectedRole.filter((policy) => policy.name.startsWith('AgentGuardrail'))).toEqual([]);
   });
 
   it('reads tags set before deployment through the responder (defect 10): an untagged session on an agent role is the agent', async () => {
@@ -265,9 +330,9 @@ describe('the synthesized guard, end to end through the deployment twin (enforce
     expect(proxy.calls.some((c) => c.action === 'iam:ListRoleTags' && c.params.RoleName === 'DevOps')).toBe(true);
   });
 
-  it('makes only calls the templates authorize: guard role for DynamoDB, SNS and STS; the responder (which trusts it) for IAM', async () => {
+  it('makes only calls the templates authorize: guard role for DynamoDB, SNS and STS; the responder (which trusts it) for IAM; the SCP role for Organizations', async () => {
     expect(proxy.calls.length).toBeGreaterThan(50);
-    expect(new Set(proxy.calls.map((c) => c.service))).toEqual(new Set(['dynamodb', 'sts', 'iam', 'sns']));
+    expect(new Set(proxy.calls.map((c) => c.service))).toEqual(new Set(['dynamodb', 'sts', 'iam', 'sns', 'organizations']));
     expect(await unauthorizedCalls()).toEqual([]);
   });
 });

@@ -2,13 +2,13 @@ import { actionOf } from '../cloudtrail/action-names.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { ValidationResult } from '../cloudtrail/validate-record.ts';
 import type { CompiledPolicy, CompiledRule } from '../policy/compile-policy.ts';
-import { planResponse, type ResponsePlan } from '../respond/plan-response.ts';
+import { IAM_EXPRESSIBLE_SIGNALS, planResponse, type ResponsePlan } from '../respond/plan-response.ts';
 import { PENDING_WAIT_MS, type GuardrailState } from '../state/guardrail-state.ts';
 import type { Finding, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
 import { ASSUME_ROLE_EVENTS, mintedTokenSession, observeSession } from './observe-session.ts';
 import { holdsSession, identifyPrincipal, type Principal } from './principal.ts';
-import { protectionReason } from './protection.ts';
+import { protectionOf } from './protection.ts';
 import { resourceArnsOf } from './resource-arns.ts';
 import { SIGNAL_DETECTORS } from './signals/index.ts';
 import type { Signal, SignalContext } from './signals/signal.ts';
@@ -188,8 +188,12 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const attempt = record.errorCode ? ` (attempt failed: ${record.errorCode})` : '';
     const what = tamper ?? `${action}${attempt}`;
     const by = isAgent ? `agent (${signals.map((s) => s.evidence).join('; ')})` : principal.display ?? 'unknown principal';
-    const protection = protectionReason(principal, policy);
-    if (protection) return [finding('protected', `${what} by ${protection}: breaks ${rule.id}, not contained`), ...lateFindings];
+    const protection = protectionOf(principal, policy);
+    // Protection forbids containing the role, not the agent's own requests: on a role the policy protects,
+    // an agent IAM can recognise is contained by an agent-scoped SCP alone, and the role is never written.
+    const agentOnProtectedRole =
+      protection?.kind === 'policy' && isRoleSession && signals.some((s) => IAM_EXPRESSIBLE_SIGNALS.has(s.name)) && rule.response !== 'notify';
+    if (protection && !agentOnProtectedRole) return [finding('protected', `${what} by ${protection.reason}: breaks ${rule.id}, not contained`), ...lateFindings];
     const exemption = principal.arn ? await state.exemptionFor(principal.arn, at) : null;
     if (exemption) {
       return [finding('exempt', `${what} by ${by}: breaks ${rule.id}, exempt until ${new Date(exemption.until).toISOString()} (${exemption.reason})`), ...lateFindings];
@@ -197,8 +201,10 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const strikes = rule.escalate
       ? await state.countStrike(`${principal.arn ?? principal.display}|${rule.id}`, record.eventID, at, rule.escalate.withinMs, rule.escalate.after)
       : 1;
-    const plan = planResponse(rule, principal, signals.map((s) => s.name), strikes);
-    const escalation = plan.escalated ? `, escalated after ${strikes} strikes` : '';
+    const planned = planResponse(rule, principal, signals.map((s) => s.name), strikes);
+    const stopsEverything = planned.response === 'quarantine-role' || planned.response === 'revoke-sessions';
+    const plan: ResponsePlan = agentOnProtectedRole ? { ...planned, response: 'scp-deny', scope: 'agent', ...(stopsEverything ? { denyAll: true } : {}) } : planned;
+    const escalation = `${plan.escalated ? `, escalated after ${strikes} strikes` : ''}${agentOnProtectedRole ? `; ${protection!.reason}: its agent requests only, by SCP` : ''}`;
     return [
       finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).`, plan),
       ...lateFindings,

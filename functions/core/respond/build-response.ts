@@ -28,7 +28,8 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
   const detail = finding.detail;
   if (finding.verdict !== 'violation' || !detail?.plan || !finding.rule) return null;
   const builtIn = [policy.tamperRule, policy.signalDropRule].find((r) => r.id === finding.rule);
-  const rule = builtIn ?? policy.rules.find((r) => r.id === finding.rule)!;
+  const found = builtIn ?? policy.rules.find((r) => r.id === finding.rule)!;
+  const rule = detail.plan.denyAll ? { ...found, actionPatterns: ['*'] } : found;
   const revokeBefore = Math.max(Date.parse(detail.record.eventTime), appliedAt ?? 0) + 1000;
   const input = {
     response: detail.plan.response,

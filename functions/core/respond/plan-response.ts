@@ -11,6 +11,8 @@ export interface ResponsePlan {
   /** True when the strike count reached the rule's escalation threshold. */
   readonly escalated: boolean;
   readonly strikes: number;
+  /** Deny every action, not only the rule's: the contained form of quarantine or revocation by SCP. */
+  readonly denyAll?: boolean;
 }
 
 /**

@@ -47,7 +47,7 @@ describe('agent-guardrail replay --format json', () => {
     const late = lines.filter((line) => line.late === true);
     expect(late).toHaveLength(1);
     expect(late[0]).toMatchObject({ eventName: 'CreateAccessKey', verdict: 'violation', rule: 'no-credential-minting' });
-    expect(summary).toMatchObject({ summary: { events: 14, late: 1, protected: 1 } });
+    expect(summary).toMatchObject({ summary: { events: 14, late: 1, violation: 8, protected: 0 } });
     // The summary adds up: the parked-then-late event is counted once, under its final verdict.
     const counts = (summary as { summary: Record<string, number> }).summary;
     expect(counts.allow! + counts.violation! + counts.protected! + counts.exempt! + counts.invalid!).toBe(counts.events);
@@ -173,9 +173,10 @@ describe('agent-guardrail demo', () => {
     expect(stdout).toContain('writes inline policy AgentGuardrail-Quarantine on role DevOps');
     expect(stdout).toContain('when aws:PrincipalTag/ai-agent StringEquals "true"');
     expect(stdout).toContain('(re-examined late)');
-    expect(stdout).toMatch(/protected: .*OrganizationAccountAccessRole/);
+    // A protected role is never written: the agent on it is denied by an SCP on the account.
+    expect(stdout).toMatch(/DeleteTrail by arn:aws:sts::111122223333:assumed-role\/OrganizationAccountAccessRole\/break-glass\n\s+VIOLATION of no-audit-evasion .*\n\s+response: scp-deny on the agent's sessions only .*\n\s+writes scp policy AgentGuardrail-Scp-111122223333 on account 111122223333:\n\s+Deny \* when aws:ViaAWSMCPService Bool "true"/);
     expect(stdout).toContain('VIOLATION of guardrail-tamper');
-    expect(stdout).toMatch(/^7 violations found/m);
+    expect(stdout).toMatch(/^8 violations found/m);
   });
 });
 

@@ -104,11 +104,11 @@ describe('the table on a terminal', () => {
 
 describe('filters and windows', () => {
   it('--verdict, --rule and --account pick rows; the summary still counts every event in the window', async () => {
-    const protectedOnly = await runCli(['replay', '--format', 'json', '--verdict', 'protected', SCENARIOS]);
-    const rows = jsonLines(protectedOnly.stdout);
+    const scpOnly = await runCli(['replay', '--format', 'json', '--verdict', 'violation', '--rule', 'no-audit-evasion', SCENARIOS]);
+    const rows = jsonLines(scpOnly.stdout);
     const summary = rows.pop()!.summary as Record<string, number>;
-    expect(rows.map((row) => row.verdict)).toEqual(['protected']);
-    expect(summary).toMatchObject({ events: 14, shown: 1 });
+    expect(rows.map((row) => [row.verdict, row.eventName])).toEqual([['violation', 'StopLogging'], ['violation', 'DeleteTrail']]);
+    expect(summary).toMatchObject({ events: 14, violation: 8, shown: 2 });
     const byRule = jsonLines((await runCli(['replay', '--format', 'json', '--rule', 'no-privilege-escalation,guardrail-tamper', SCENARIOS])).stdout);
     byRule.pop();
     expect(new Set(byRule.map((row) => row.rule))).toEqual(new Set(['no-privilege-escalation', 'guardrail-tamper']));

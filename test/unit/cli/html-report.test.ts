@@ -20,9 +20,9 @@ describe('replay --format html', () => {
     expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
     expect(page).not.toMatch(/<script|<link|src=|href=/i);
     expect(page).toContain('<div class="card "><b>14</b>events</div>');
-    expect(page).toContain('<div class="card violation"><b>7</b>violations (1 late)</div>');
-    expect(page).toContain('<h2>Violations (7)</h2>');
-    expect(page.match(/<details open>/g)).toHaveLength(7);
+    expect(page).toContain('<div class="card violation"><b>8</b>violations (1 late)</div>');
+    expect(page).toContain('<h2>Violations (8)</h2>');
+    expect(page.match(/<details open>/g)).toHaveLength(8);
     // Timelines: one row per principal with agent activity or a finding, told apart by role/session.
     for (const principal of ['DevOps/agent-run-42', 'DevOps/alice@example.com', 'Platform/coding-assistant', 'Admin/dave@example.com']) expect(page).toContain(`111122223333 ${principal}</div>`);
     expect(page).toMatch(/<circle cx="[\d.]+%" cy="10" r="5" fill="#c62828"><title>2026-11-20T09:11:00.000Z PutRolePolicy: violation \(no-privilege-escalation\)<\/title><\/circle>/);
@@ -32,7 +32,10 @@ describe('replay --format html', () => {
     expect(escalation).toContain('<dt>Response</dt><dd>deny-action (agent scope)</dd>');
     expect(escalation).toContain('inline policy AgentGuardrail-DenyActions on role DevOps in 111122223333');
     expect(escalation).toContain('&quot;aws:PrincipalTag/ai-agent&quot;: &quot;true&quot;');
-    expect(page).toContain('<td>protected</td><td>DeleteTrail</td><td>OrganizationAccountAccessRole/break-glass</td>');
+    // The protected role is never written: its agent is contained by an SCP on the account.
+    const protectedRole = page.slice(page.indexOf('<details open><summary>DeleteTrail by OrganizationAccountAccessRole/break-glass'));
+    expect(protectedRole).toContain('<dt>Response</dt><dd>scp-deny (agent scope)</dd>');
+    expect(protectedRole).toContain('scp policy AgentGuardrail-Scp-111122223333 on account 111122223333 in 111122223333');
   });
 
   it('escapes what the records say: a hostile user agent is shown, never run', async () => {
