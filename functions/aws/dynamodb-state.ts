@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
-import type { AgentSession, Exemption, GuardrailState, PendingEvent, Prefetched, PrefetchKeys, SessionKeys } from '../core/state/guardrail-state.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys } from '../core/state/guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
 
 /**
@@ -240,6 +240,30 @@ export class DynamoDbState implements GuardrailState, Ledger {
   async isAgentMinter(caller: string, roleArn: string, at: number): Promise<boolean> {
     const item = await this.getItem(`MINTER#${caller}|${roleArn}`);
     return typeof item?.until === 'number' && item.until >= at;
+  }
+
+  async rememberRevocation(roleArn: string, at: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `REVOKED#${roleArn}`, sk: ONE },
+          UpdateExpression: 'SET #at = :at, expiresAt = :ttl',
+          // The latest revocation decides; a redelivered older one never moves it back.
+          ConditionExpression: 'attribute_not_exists(#at) OR #at < :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at, ':ttl': ttl(at + PENDING_WAIT_MS) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async revokedSince(roleArn: string, at: number): Promise<number | null> {
+    const item = await this.getItem(`REVOKED#${roleArn}`);
+    const revokedAt = item?.at;
+    return typeof revokedAt === 'number' && revokedAt <= at && at - revokedAt <= PENDING_WAIT_MS ? revokedAt : null;
   }
 
   async isQuarantined(roleArn: string): Promise<boolean> {

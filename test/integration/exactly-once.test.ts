@@ -98,3 +98,19 @@ describe('strikes in the state table (moto)', () => {
     expect([...(item.Item?.strikes as Set<string>)]).toHaveLength(1);
   });
 });
+
+describe('revocations in the state table (moto)', () => {
+  const state = () => new DynamoDbState(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('motoEndpoint') })), TABLE);
+  const HOUR = 3_600_000;
+  const role = 'arn:aws:iam::111122223333:role/Revoked';
+
+  it('remembers the latest revocation of a role for the longest session, and never moves it back', async () => {
+    const s = state();
+    expect(await s.revokedSince(role, 10 * HOUR)).toBeNull();
+    await s.rememberRevocation(role, 10 * HOUR);
+    await s.rememberRevocation(role, 9 * HOUR); // a redelivered older revocation
+    expect(await s.revokedSince(role, 11 * HOUR)).toBe(10 * HOUR);
+    expect(await s.revokedSince(role, 9 * HOUR)).toBeNull();
+    expect(await s.revokedSince(role, 23 * HOUR)).toBeNull();
+  });
+});

@@ -107,8 +107,15 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       // stripping it: the new session is the agent's too.
       const roleArn = typeof record.requestParameters?.roleArn === 'string' ? record.requestParameters.roleArn : null;
       const minter = principal.kind === 'role-session' ? principal.roleSessionKey : principal.arn;
-      if (observed?.session && minter && roleArn) await state.rememberAgentMinter(minter, roleArn, observed.session.expiresAt);
-      else if (observed && minter && roleArn && record.eventName === 'AssumeRole' && (await state.isAgentMinter(minter, roleArn, at))) {
+      if (observed?.session && minter && roleArn) {
+        // A caller whose agent sessions of this role were revoked mints a new one: the revocation's cut-off
+        // (aws:TokenIssueTime) spares it, so it is revoked in turn.
+        const revokedAt = await state.revokedSince(roleArn, at);
+        if (revokedAt !== null && (await state.isAgentMinter(minter, roleArn, revokedAt))) {
+          signalDrop = `AssumeRole of ${roleArn} by a caller whose agent sessions of it were revoked at ${new Date(revokedAt).toISOString()}`;
+        }
+        await state.rememberAgentMinter(minter, roleArn, observed.session.expiresAt);
+      } else if (observed && minter && roleArn && record.eventName === 'AssumeRole' && (await state.isAgentMinter(minter, roleArn, at))) {
         signalDrop = `AssumeRole of ${roleArn} without the agent signal by a caller that minted agent sessions of it`;
         observed = observeSession(record, agents, { accessKeyId: null, roleSessionKey: null, roleArn, signals: ['session-tag'], evidence: 'a session minted without its agent signal', expiresAt: at });
       }
@@ -204,6 +211,8 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const planned = planResponse(rule, principal, signals.map((s) => s.name), strikes);
     const stopsEverything = planned.response === 'quarantine-role' || planned.response === 'revoke-sessions';
     const plan: ResponsePlan = agentOnProtectedRole ? { ...planned, response: 'scp-deny', scope: 'agent', ...(stopsEverything ? { denyAll: true } : {}) } : planned;
+    // The agent's sessions of the role are revoked: one it mints after this is revoked again (learn above).
+    if (plan.response === 'revoke-sessions' && isRoleSession && principal.arn) await state.rememberRevocation(principal.arn, at);
     const escalation = `${plan.escalated ? `, escalated after ${strikes} strikes` : ''}${agentOnProtectedRole ? `; ${protection!.reason}: its agent requests only, by SCP` : ''}`;
     return [
       finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).`, plan),

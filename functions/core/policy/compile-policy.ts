@@ -175,7 +175,8 @@ export function compilePolicy(policy: Policy, catalogue: ActionCatalogue, deploy
       signalDropRule: {
         ...buildTamperRule('revoke-sessions'),
         id: SIGNAL_DROP_RULE_ID,
-        description: 'A caller that minted agent sessions of a role may not mint one without the agent signal (stripping it).',
+        description:
+          'A caller that minted agent sessions of a role may not mint one without the agent signal (stripping it), nor mint one after they were revoked (minting its way back).',
       },
       rulesFor,
     },

@@ -33,6 +33,8 @@ export function degradableState(state: GuardState, onFailure: (operation: string
     isQuarantined: guarded('isQuarantined', state.isQuarantined.bind(state), false),
     rememberAgentMinter: guarded('rememberAgentMinter', state.rememberAgentMinter.bind(state), undefined),
     isAgentMinter: guarded('isAgentMinter', state.isAgentMinter.bind(state), false),
+    rememberRevocation: guarded('rememberRevocation', state.rememberRevocation.bind(state), undefined),
+    revokedSince: guarded('revokedSince', state.revokedSince.bind(state), null),
     writtenDocuments: guarded('writtenDocuments', state.writtenDocuments.bind(state), null),
     recordWritten: guarded('recordWritten', state.recordWritten.bind(state), undefined),
     prefetch: guarded('prefetch', state.prefetch.bind(state), { sessions: new Map(), roleTags: null, quarantined: false, exemption: null, documents: null }),

@@ -56,6 +56,13 @@ export interface GuardrailState {
   /** Whether `caller` minted an agent session of `roleArn` that is still live at `at`. */
   isAgentMinter(caller: string, roleArn: string, at: number): Promise<boolean>;
   /**
+   * Remembers that the agent sessions of `roleArn` were revoked at `at` (a revoke-sessions response): a
+   * session minted after it by a caller that minted agent sessions of the role is the agent coming back.
+   */
+  rememberRevocation(roleArn: string, at: number): Promise<void>;
+  /** When the agent sessions of `roleArn` were last revoked, if within the longest session (12 h) before `at`. */
+  revokedSince(roleArn: string, at: number): Promise<number | null>;
+  /**
    * The guardrail's own policy documents on one identity (`account/target/name`) as it last wrote them, by
    * policy name, so a containment merges without reading IAM first. Null when that is unknown.
    */

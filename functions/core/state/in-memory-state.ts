@@ -60,6 +60,7 @@ export class InMemoryState implements GuardrailState, Ledger {
   /** Calls given up waiting for their AssumeRole to keep within `maxParked`. */
   parkedGivenUp = 0;
   private readonly tags = new Map<string, Map<string, string>>();
+  private readonly revocations = new Map<string, number>();
   private readonly strikes = new Map<string, Map<string, number>>();
   private readonly exemptions: Exemption[];
   private readonly quarantined: Set<string>;
@@ -202,6 +203,15 @@ export class InMemoryState implements GuardrailState, Ledger {
 
   async isAgentMinter(caller: string, roleArn: string, at: number): Promise<boolean> {
     return (this.minters.get(`${caller}|${roleArn}`) ?? 0) >= at;
+  }
+
+  async rememberRevocation(roleArn: string, at: number): Promise<void> {
+    boundedSet(this.revocations, roleArn, Math.max(at, this.revocations.get(roleArn) ?? 0));
+  }
+
+  async revokedSince(roleArn: string, at: number): Promise<number | null> {
+    const revokedAt = this.revocations.get(roleArn);
+    return revokedAt !== undefined && revokedAt <= at && at - revokedAt <= PENDING_WAIT_MS ? revokedAt : null;
   }
 
   async isQuarantined(roleArn: string): Promise<boolean> {
