@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys } from '../core/state/guardrail-state.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, sessionKeysOf } from '../core/state/guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
 
 /**
@@ -64,8 +64,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async findSession(keys: SessionKeys, at: number): Promise<AgentSession | null> {
-    for (const key of [keys.accessKeyId, keys.roleSessionKey]) {
-      if (!key) continue;
+    for (const key of sessionKeysOf(keys)) {
       const session = liveSession(await this.getItem(`SESSION#${key}`), at);
       if (session) return session;
     }
@@ -73,8 +72,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async putSession(session: AgentSession): Promise<void> {
-    for (const key of [session.accessKeyId, session.roleSessionKey]) {
-      if (!key) continue;
+    for (const key of sessionKeysOf(session)) {
       await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: `SESSION#${key}`, sk: ONE, session, expiresAt: ttl(session.expiresAt) } }));
     }
   }

@@ -133,3 +133,44 @@ export function mintedTokenSession(record: CloudTrailRecord, signals: readonly S
     expiresAt: parseExpiration(response.output.credentials.expiration) ?? eventTime + 3 * MAX_SESSION_MS,
   };
 }
+
+const launchSchema = v.object({
+  requestParameters: v.object({ functionName: v.optional(upTo(170)), role: v.optional(upTo(2048)), iamInstanceProfile: v.optional(v.unknown()) }),
+  responseElements: v.nullish(
+    v.object({ functionName: v.optional(upTo(170)), instancesSet: v.optional(v.object({ items: v.optional(v.array(v.object({ instanceId: upTo(64) }))) })) }),
+  ),
+});
+
+/**
+ * Sessions an agent makes AWS mint for it by launching code with a role (iam:PassRole into a service): a
+ * Lambda function's execution role runs in a session named after the function, an EC2 instance profile's in
+ * a session named after the instance id (as CloudTrail shows them: assumed-role/ROLE/i-…, e.g. the Stratus
+ * Red Team record in test/corpus). Their calls are the agent's, whatever role was passed.
+ * @example delegatedSessionsOf(createFunctionRecord, ['mcp-service'], 'invokedBy aws-mcp…', '111122223333')[0].delegatedKey // '111122223333:my-fn'
+ */
+export function delegatedSessionsOf(record: CloudTrailRecord, signals: readonly SignalName[], evidence: string, account: string): AgentSession[] {
+  if (signals.length === 0 || record.errorCode) return [];
+  const launch = v.safeParse(launchSchema, { requestParameters: record.requestParameters ?? {}, responseElements: record.responseElements });
+  if (!launch.success) return [];
+  const { requestParameters: request, responseElements: response } = launch.output;
+  const eventTime = Date.parse(record.eventTime);
+  // Lambda refreshes an execution role's session as long as the function runs, EC2 an instance's as long as
+  // it runs: the mark lasts as long as a session could be seen (the record is renewed when it is).
+  const session = (name: string, what: string, roleArn: string): AgentSession => ({
+    accessKeyId: null,
+    roleSessionKey: null,
+    delegatedKey: `${account}:${name}`,
+    roleArn,
+    signals: [...signals],
+    evidence: `${what} launched by an agent (${evidence})`,
+    expiresAt: eventTime + 30 * 24 * 3_600_000,
+  });
+  if (record.eventSource === 'lambda.amazonaws.com' && /^(CreateFunction|UpdateFunctionConfiguration)/.test(record.eventName) && request.role) {
+    const name = response?.functionName ?? request.functionName;
+    return name && !name.startsWith('arn:') ? [session(name, `function ${name}`, request.role)] : [];
+  }
+  if (record.eventSource === 'ec2.amazonaws.com' && record.eventName === 'RunInstances' && request.iamInstanceProfile !== undefined) {
+    return (response?.instancesSet?.items ?? []).map(({ instanceId }) => session(instanceId, `instance ${instanceId}`, 'instance profile'));
+  }
+  return [];
+}

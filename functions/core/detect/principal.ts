@@ -18,6 +18,11 @@ export interface Principal {
   readonly roleSessionKey: string | null;
   /** Only keys that look issued by AWS; placeholders such as "REDACTED" never join sessions. */
   readonly accessKeyId: string | null;
+  /**
+   * `account:sessionName` of a role session: how a session is known before it exists when AWS names it
+   * after what runs it, a Lambda function's name or an EC2 instance's id (see delegatedSessionsOf).
+   */
+  readonly delegatedKey: string | null;
   readonly isServiceLinked: boolean;
   readonly isIdentityCenter: boolean;
 }
@@ -57,6 +62,7 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
       sessionName: slash < 0 ? null : arn.resource.slice(slash + 1),
       roleSessionKey: identity.principalId?.includes(':') ? identity.principalId : null,
       accessKeyId,
+      delegatedKey: slash < 0 ? null : `${arn.account}:${arn.resource.slice(slash + 1)}`,
       // Service-linked roles live under the aws-service-role/ path and are named AWSServiceRoleFor*.
       isServiceLinked: roleArn.includes(':role/aws-service-role/') || roleName.startsWith('AWSServiceRoleFor'),
       isIdentityCenter: roleName.startsWith('AWSReservedSSO_'),
@@ -72,6 +78,7 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
     sessionName: null,
     roleSessionKey: null,
     accessKeyId,
+    delegatedKey: null,
     isServiceLinked: false,
     isIdentityCenter: false,
   };
@@ -98,6 +105,7 @@ export function principalFromArn(text: string): Principal | null {
     sessionName: null,
     roleSessionKey: null,
     accessKeyId: null,
+    delegatedKey: null,
     isServiceLinked: isRole && (arn.resource.startsWith('role/aws-service-role/') || name.startsWith('AWSServiceRoleFor')),
     isIdentityCenter: isRole && name.startsWith('AWSReservedSSO_'),
   };

@@ -3,7 +3,7 @@ import { roleKeyOf } from '../detect/observe-role-tags.ts';
 import { holdsSession, identifyPrincipal } from '../detect/principal.ts';
 import { roleNameWritten } from '../detect/tamper.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
-import type { AgentSession, Prefetched, PrefetchKeys } from '../state/guardrail-state.ts';
+import { sessionKeysOf, type AgentSession, type Prefetched, type PrefetchKeys, type SessionKeys } from '../state/guardrail-state.ts';
 import type { GuardState } from '../state/degradable-state.ts';
 
 /** The identity a containment of this principal writes to: `account/role|user/name`. */
@@ -23,7 +23,7 @@ export function prefetchKeys(record: CloudTrailRecord, policy: CompiledPolicy): 
   const writtenRole = roleNameWritten(record);
   const target = isSession ? (['role', principal.roleName!] as const) : principal.kind === 'user' && principal.arn ? (['user', principal.arn.slice(principal.arn.lastIndexOf('/') + 1)] as const) : null;
   return {
-    sessionKeys: isSession ? [principal.accessKeyId, principal.roleSessionKey].filter((k): k is string => k !== null) : [],
+    sessionKeys: isSession ? sessionKeysOf(principal) : [],
     roleTagKey: isSession && policy.agents.roleTags.size > 0 ? roleKeyOf(principal.account, principal.roleName!) : null,
     quarantineArn: writtenRole ? `arn:${principal.partition}:iam::${account}:role/${writtenRole}` : null,
     exemptionArn: principal.arn,
@@ -43,8 +43,8 @@ export function withPrefetched(state: GuardState, keys: PrefetchKeys, prefetched
   let documents: typeof prefetched.documents | undefined = prefetched.documents ?? undefined;
   const view: GuardState = Object.create(state) as GuardState;
   return Object.assign(view, {
-    async findSession(k: { accessKeyId: string | null; roleSessionKey: string | null }, at: number): Promise<AgentSession | null> {
-      const asked = [k.accessKeyId, k.roleSessionKey].filter((key): key is string => key !== null);
+    async findSession(k: SessionKeys, at: number): Promise<AgentSession | null> {
+      const asked = sessionKeysOf(k);
       if (asked.length === 0 || !asked.every((key) => sessionKeys.has(key))) return state.findSession(k, at);
       for (const key of asked) {
         const session = prefetched.sessions.get(key);
@@ -53,7 +53,7 @@ export function withPrefetched(state: GuardState, keys: PrefetchKeys, prefetched
       return null;
     },
     async putSession(session: AgentSession) {
-      for (const key of [session.accessKeyId, session.roleSessionKey]) if (key) sessionKeys.delete(key);
+      for (const key of sessionKeysOf(session)) sessionKeys.delete(key);
       return state.putSession(session);
     },
     // Tags missing from state were read from IAM before this view was made (role-tags-on-miss.ts).

@@ -62,6 +62,9 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
   }
   // Sessions are learned where they are minted, whatever the rules watch.
   for (const name of [...ASSUME_ROLE_EVENTS, ...TOKEN_EVENTS]) add('sts.amazonaws.com', name);
+  // Launches with a role mint sessions for their launcher (observe-session.ts: delegatedSessionsOf).
+  for (const prefix of ['CreateFunction', 'UpdateFunctionConfiguration']) add('lambda.amazonaws.com', { prefix });
+  add('ec2.amazonaws.com', 'RunInstances');
   for (const name of GUARDRAIL_WATCHED_IAM_EVENTS) add('iam.amazonaws.com', name);
   if (policy.agents.roleTags.size > 0) for (const name of ['CreateRole', 'TagRole', 'UntagRole']) add('iam.amazonaws.com', name);
 

@@ -7,6 +7,8 @@ export interface AgentSession {
   readonly accessKeyId: string | null;
   /** `roleId:sessionName` (the session's principalId). */
   readonly roleSessionKey: string | null;
+  /** `account:sessionName` of a session an agent caused AWS to mint (its function or instance). */
+  readonly delegatedKey?: string | null;
   readonly roleArn: string;
   readonly signals: readonly SignalName[];
   /** What marked it ("session tag ai-agent=true"). */
@@ -94,4 +96,11 @@ export interface Prefetched {
 export interface SessionKeys {
   readonly accessKeyId: string | null;
   readonly roleSessionKey: string | null;
+  /** `account:sessionName`, for sessions known before they exist (a function or instance an agent launched). */
+  readonly delegatedKey?: string | null;
+}
+
+/** Every key a session is stored and found under. */
+export function sessionKeysOf(keys: SessionKeys): string[] {
+  return [keys.accessKeyId, keys.roleSessionKey, keys.delegatedKey ?? null].filter((key): key is string => key !== null);
 }

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../respond/policy-document.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys } from './guardrail-state.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, sessionKeysOf } from './guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
@@ -75,8 +75,7 @@ export class InMemoryState implements GuardrailState, Ledger {
   }
 
   async findSession(keys: SessionKeys, at: number): Promise<AgentSession | null> {
-    for (const key of [keys.accessKeyId, keys.roleSessionKey]) {
-      if (!key) continue;
+    for (const key of sessionKeysOf(keys)) {
       const session = this.sessions.get(key);
       if (session && session.expiresAt >= at) return session;
     }
@@ -84,8 +83,7 @@ export class InMemoryState implements GuardrailState, Ledger {
   }
 
   async putSession(session: AgentSession): Promise<void> {
-    if (session.accessKeyId) boundedSet(this.sessions, session.accessKeyId, session);
-    if (session.roleSessionKey) boundedSet(this.sessions, session.roleSessionKey, session);
+    for (const key of sessionKeysOf(session)) boundedSet(this.sessions, key, session);
   }
 
   async addPending(keys: readonly string[], event: PendingEvent): Promise<void> {
