@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, sessionKeysOf } from '../core/state/guardrail-state.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf } from '../core/state/guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
 
 /**
@@ -39,6 +39,12 @@ function documentsOf(item: Record<string, unknown> | undefined): Map<string, Pol
 }
 
 // Item readers shared by the single reads and the batched prefetch.
+/** The aws:userid of a role's agent sessions live at `at`, from its ROLESESSIONS item. */
+function liveRoleSessions(item: Record<string, unknown> | undefined, at: number): string[] {
+  const sessions = (item?.sessions as Record<string, number> | undefined) ?? {};
+  return Object.entries(sessions).filter(([, until]) => until >= at).map(([userId]) => userId);
+}
+
 function liveSession(item: Record<string, unknown> | undefined, at: number): AgentSession | null {
   const session = item?.session as AgentSession | undefined;
   return session && session.expiresAt >= at ? session : null;
@@ -72,10 +78,48 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async putSession(session: AgentSession): Promise<void> {
+    if (indexedOnRole(session)) await this.indexOnRole(session.roleArn, session.roleSessionKey!, session.expiresAt);
     for (const key of sessionKeysOf(session)) {
       await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: `SESSION#${key}`, sk: ONE, session, expiresAt: ttl(session.expiresAt) } }));
     }
   }
+
+  /**
+   * One item per role lists its agent sessions (aws:userid → live until), so the event's one BatchGetItem
+   * reads it with everything else. The map entry is set in place; the first session of a role creates the
+   * item (a concurrent creator makes the update path win on retry).
+   */
+  private async indexOnRole(roleArn: string, userId: string, until: number): Promise<void> {
+    const Key = { pk: `ROLESESSIONS#${roleArn}`, sk: ONE };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: 'SET sessions.#id = :until, expiresAt = :ttl',
+            ConditionExpression: 'attribute_exists(sessions)',
+            ExpressionAttributeNames: { '#id': userId },
+            ExpressionAttributeValues: { ':until': until, ':ttl': ttl(until) },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      try {
+        await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Key, sessions: { [userId]: until }, expiresAt: ttl(until) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async agentSessionsOn(roleArn: string, at: number): Promise<string[]> {
+    return liveRoleSessions(await this.getItem(`ROLESESSIONS#${roleArn}`), at);
+  }
+
 
   async addPending(keys: readonly string[], pending: PendingEvent): Promise<void> {
     for (const key of keys) {
@@ -193,6 +237,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
     if (keys.quarantineArn) wanted.add(`QUARANTINE#${keys.quarantineArn}`);
     if (keys.exemptionArn) wanted.add(`EXEMPT#${keys.exemptionArn}`);
     if (keys.identityKey) wanted.add(`DOCS#${keys.identityKey}`);
+    if (keys.sessionRoleArn) wanted.add(`ROLESESSIONS#${keys.sessionRoleArn}`);
     const items = new Map<string, Record<string, unknown>>();
     // One strongly consistent BatchGetItem (at most 100 keys); keys DynamoDB leaves unprocessed are asked again.
     let request: Record<string, unknown>[] = [...wanted].map((pk) => ({ pk, sk: ONE }));
@@ -214,6 +259,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
       quarantined: keys.quarantineArn ? items.has(`QUARANTINE#${keys.quarantineArn}`) : false,
       exemption: keys.exemptionArn ? liveExemption(keys.exemptionArn, items.get(`EXEMPT#${keys.exemptionArn}`), at) : null,
       documents: keys.identityKey ? documentsOf(items.get(`DOCS#${keys.identityKey}`)) : null,
+      roleSessions: keys.sessionRoleArn ? new Map(Object.entries((items.get(`ROLESESSIONS#${keys.sessionRoleArn}`)?.sessions as Record<string, number> | undefined) ?? {})) : null,
     };
   }
 

@@ -114,3 +114,18 @@ describe('revocations in the state table (moto)', () => {
     expect(await s.revokedSince(role, 23 * HOUR)).toBeNull();
   });
 });
+
+describe("a role's agent sessions in the state table (moto)", () => {
+  const state = () => new DynamoDbState(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('motoEndpoint') })), TABLE);
+  const role = 'arn:aws:iam::111122223333:role/Listed';
+  const session = (userId: string, expiresAt: number) => ({ accessKeyId: null, roleSessionKey: userId, roleArn: role, signals: ['session-tag' as const], evidence: 'test', expiresAt });
+
+  it('lists every live agent session of a role, in one item the event batch reads', async () => {
+    const s = state();
+    await Promise.all([s.putSession(session('AROAEXAMPLELISTED001:a', 2_000)), s.putSession(session('AROAEXAMPLELISTED001:b', 5_000))]);
+    await s.putSession(session('AROAEXAMPLELISTED001:c', 9_000));
+    expect((await s.agentSessionsOn(role, 3_000)).sort()).toEqual(['AROAEXAMPLELISTED001:b', 'AROAEXAMPLELISTED001:c']);
+    const batch = await s.prefetch({ sessionKeys: [], roleTagKey: null, quarantineArn: null, exemptionArn: null, identityKey: null, sessionRoleArn: role }, 3_000);
+    expect([...(batch.roleSessions ?? new Map()).keys()].sort()).toEqual(['AROAEXAMPLELISTED001:a', 'AROAEXAMPLELISTED001:b', 'AROAEXAMPLELISTED001:c']);
+  });
+});

@@ -32,6 +32,8 @@ interface Learned {
   /** Set when the event is a caller stripping the agent signal from a session it mints. */
   readonly signalDrop: string | null;
 }
+/** Other agent sessions of a role a containment names by aws:userid, at most (inline policies are 10,240 characters a role). */
+const MAX_BOUND_SESSIONS = 10;
 const NOTHING_LEARNED: Learned = { late: [], note: null, signalDrop: null };
 
 /** The finding for input that failed validation: answered, never acted on. */
@@ -169,6 +171,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const candidates = tamper ? [] : applicableRules(policy.rulesFor(action), record, principal);
     const rule = learned.signalDrop ? policy.signalDropRule : tamper ? policy.tamperRule : isAgent ? candidates[0] : undefined;
 
+    let agentSessions: readonly string[] | undefined;
     const finding = (verdict: Verdict, reason: string, plan: ResponsePlan | null = null): Finding => ({
       eventID: record.eventID,
       eventName: record.eventName,
@@ -181,7 +184,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       response: plan?.response ?? null,
       reason: isLate ? `late (AssumeRole arrived after the call): ${reason}` : reason,
       late: isLate,
-      detail: { record, action, principal, signalEvidence: signals.map((s) => s.evidence), plan },
+      detail: { record, action, principal, signalEvidence: signals.map((s) => s.evidence), plan, ...(agentSessions?.length ? { agentSessions } : {}) },
     });
 
     if (!rule) {
@@ -216,6 +219,11 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const planned = planResponse(rule, principal, signals.map((s) => s.name), strikes);
     const stopsEverything = planned.response === 'quarantine-role' || planned.response === 'revoke-sessions';
     const plan: ResponsePlan = agentOnProtectedRole ? { ...planned, response: 'scp-deny', scope: 'agent', ...(stopsEverything ? { denyAll: true } : {}) } : planned;
+    // Every agent session recorded on the role is bound, not only this one: a chained session without the
+    // tag, or one marked only by its user agent, is the same agent.
+    if (isRoleSession && principal.arn && (plan.scope === 'agent' || plan.scope === 'session') && isAgent) {
+      agentSessions = (await state.agentSessionsOn(principal.arn, at)).filter((key) => key !== principal.roleSessionKey).sort().slice(0, MAX_BOUND_SESSIONS);
+    }
     // The agent's sessions of the role are revoked: one it mints after this is revoked again (learn above).
     if (plan.response === 'revoke-sessions' && isRoleSession && principal.arn) await state.rememberRevocation(principal.arn, at);
     const escalation = `${plan.escalated ? `, escalated after ${strikes} strikes` : ''}${agentOnProtectedRole ? `; ${protection!.reason}: its agent requests only, by SCP` : ''}`;

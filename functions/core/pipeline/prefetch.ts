@@ -28,6 +28,7 @@ export function prefetchKeys(record: CloudTrailRecord, policy: CompiledPolicy): 
     quarantineArn: writtenRole ? `arn:${principal.partition}:iam::${account}:role/${writtenRole}` : null,
     exemptionArn: principal.arn,
     identityKey: target ? identityKeyOf(principal.account, target[0], target[1]) : null,
+    sessionRoleArn: principal.kind === 'role-session' ? principal.arn : null,
   };
 }
 
@@ -51,6 +52,10 @@ export function withPrefetched(state: GuardState, keys: PrefetchKeys, prefetched
         if (session && session.expiresAt >= at) return session;
       }
       return null;
+    },
+    async agentSessionsOn(roleArn: string, at: number) {
+      if (roleArn !== keys.sessionRoleArn || !prefetched.roleSessions) return state.agentSessionsOn(roleArn, at);
+      return [...prefetched.roleSessions].filter(([, until]) => until >= at).map(([key]) => key);
     },
     async putSession(session: AgentSession) {
       for (const key of sessionKeysOf(session)) sessionKeys.delete(key);

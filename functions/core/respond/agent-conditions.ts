@@ -51,3 +51,12 @@ export function sessionCondition(principal: Principal): AgentCondition | null {
 export function userIdCondition(userId: string): AgentCondition {
   return { sid: `Session${sidPart(userId)}`, condition: { StringEquals: { 'aws:userid': userId } } };
 }
+
+/**
+ * The other agent sessions recorded on the role, in one condition (aws:userid is a single-valued key, so
+ * StringEquals with a list matches any of them). Its Sid is fixed: a later containment's list, read from
+ * state, replaces an earlier one when the statements merge.
+ */
+export function lineageCondition(userIds: readonly string[]): AgentCondition | null {
+  return userIds.length > 0 ? { sid: 'Lineage', condition: { StringEquals: { 'aws:userid': [...userIds] } } } : null;
+}

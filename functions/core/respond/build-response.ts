@@ -42,6 +42,7 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     // IAM's aws:TokenIssueTime has second precision: a second's margin past the write.
     revokeBefore,
     agents: policy.policy.agents,
+    agentSessions: detail.agentSessions ?? [],
   };
   const built = withScpFallback(RESPONSE_BUILDERS[detail.plan.response](input), input);
   // What the agent created in this call is the agent's, contained with it (unless nothing is contained).

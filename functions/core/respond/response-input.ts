@@ -22,6 +22,8 @@ export interface ResponseInput {
    */
   readonly revokeBefore: number;
   readonly agents: AgentSignalsConfig;
+  /** aws:userid of the other agent sessions recorded on the role: bound beside the violating one. */
+  readonly agentSessions?: readonly string[];
 }
 
 /** One policy the response leaves in place (the plan JSON contract of DESIGN.md §5). */

@@ -37,7 +37,13 @@ export interface Exemption {
  */
 export interface GuardrailState {
   findSession(keys: SessionKeys, at: number): Promise<AgentSession | null>;
+  /** Records an agent session under each of its keys, and on its role's list when it is a role session. */
   putSession(session: AgentSession): Promise<void>;
+  /**
+   * The `roleId:sessionName` (aws:userid) of every agent session recorded on a role and live at `at`: a
+   * containment binds them all, the ones without an IAM-visible signal (a chained session) included.
+   */
+  agentSessionsOn(roleArn: string, at: number): Promise<string[]>;
   /** Parks an event under each key until its session's AssumeRole arrives or it expires. */
   addPending(keys: readonly string[], pending: PendingEvent): Promise<void>;
   /** Removes and returns the parked events under any of the keys (each event once). */
@@ -82,6 +88,8 @@ export interface PrefetchKeys {
   readonly quarantineArn: string | null;
   readonly exemptionArn: string | null;
   readonly identityKey: string | null;
+  /** The role whose recorded agent sessions a containment binds (a role session's role). */
+  readonly sessionRoleArn?: string | null;
 }
 
 export interface Prefetched {
@@ -91,6 +99,8 @@ export interface Prefetched {
   readonly quarantined: boolean;
   readonly exemption: Exemption | null;
   readonly documents: ReadonlyMap<string, PolicyDocument> | null;
+  /** aws:userid → live-until of the agent sessions recorded on `sessionRoleArn`; null when not asked. */
+  readonly roleSessions?: ReadonlyMap<string, number> | null;
 }
 
 export interface SessionKeys {
@@ -98,6 +108,11 @@ export interface SessionKeys {
   readonly roleSessionKey: string | null;
   /** `account:sessionName`, for sessions known before they exist (a function or instance an agent launched). */
   readonly delegatedKey?: string | null;
+}
+
+/** A role's agent sessions worth listing in a containment: IAM role sessions with a known aws:userid. */
+export function indexedOnRole(session: AgentSession): boolean {
+  return session.roleSessionKey !== null && /^arn:aws[a-z-]*:iam::\d{12}:role\//.test(session.roleArn);
 }
 
 /** Every key a session is stored and found under. */

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../respond/policy-document.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, sessionKeysOf } from './guardrail-state.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf } from './guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
@@ -61,6 +61,7 @@ export class InMemoryState implements GuardrailState, Ledger {
   parkedGivenUp = 0;
   private readonly tags = new Map<string, Map<string, string>>();
   private readonly revocations = new Map<string, number>();
+  private readonly roleSessions = new Map<string, Map<string, number>>();
   private readonly strikes = new Map<string, Map<string, number>>();
   private readonly exemptions: Exemption[];
   private readonly quarantined: Set<string>;
@@ -84,6 +85,15 @@ export class InMemoryState implements GuardrailState, Ledger {
 
   async putSession(session: AgentSession): Promise<void> {
     for (const key of sessionKeysOf(session)) boundedSet(this.sessions, key, session);
+    if (indexedOnRole(session)) {
+      const onRole = this.roleSessions.get(session.roleArn) ?? new Map<string, number>();
+      onRole.set(session.roleSessionKey!, Math.max(session.expiresAt, onRole.get(session.roleSessionKey!) ?? 0));
+      boundedSet(this.roleSessions, session.roleArn, onRole);
+    }
+  }
+
+  async agentSessionsOn(roleArn: string, at: number): Promise<string[]> {
+    return [...(this.roleSessions.get(roleArn) ?? [])].filter(([, until]) => until >= at).map(([key]) => key);
   }
 
   async addPending(keys: readonly string[], event: PendingEvent): Promise<void> {
@@ -190,6 +200,7 @@ export class InMemoryState implements GuardrailState, Ledger {
       quarantined: keys.quarantineArn ? this.quarantined.has(keys.quarantineArn) : false,
       exemption: keys.exemptionArn ? await this.exemptionFor(keys.exemptionArn, at) : null,
       documents: keys.identityKey ? await this.writtenDocuments(keys.identityKey) : null,
+      roleSessions: keys.sessionRoleArn ? new Map(this.roleSessions.get(keys.sessionRoleArn) ?? []) : null,
     };
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
-import { agentConditions, sessionCondition } from '../agent-conditions.ts';
+import { agentConditions, lineageCondition, sessionCondition } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
 import { revokeStatement } from './revoke-sessions.ts';
@@ -30,8 +30,9 @@ export const buildDenyAction: ResponseBuilder = (input) => {
   const session = sessionCondition(input.principal);
   // Agent scope: the agent's signals, and its own session beside them: a chained session carries no session
   // tag (tags are not transitive unless asked for), so only aws:userid reaches it.
-  const conditions =
-    input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...(session ? [session] : [])] : input.scope === 'session' && session ? [session] : [];
+  const lineage = lineageCondition(input.agentSessions ?? []);
+  const own = [...(session ? [session] : []), ...(lineage ? [lineage] : [])];
+  const conditions = input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...own] : input.scope === 'session' && session ? own : [];
   const statements: PolicyStatement[] =
     conditions.length > 0
       ? conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}${scopeTag}`, ...base, Condition: condition }))

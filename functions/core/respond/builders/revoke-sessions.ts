@@ -1,5 +1,5 @@
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
-import { agentConditions, sessionCondition, type AgentCondition } from '../agent-conditions.ts';
+import { agentConditions, lineageCondition, sessionCondition, type AgentCondition } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
 import { identityTarget, inlineWrite, NO_WRITES, userKeyEffects } from './target.ts';
@@ -25,7 +25,8 @@ export const buildRevokeSessions: ResponseBuilder = (input) => {
   // The agent's own session always, beside its signals: an agent recognised by the MCP server (or a tag)
   // holds the same credentials outside it.
   // An IAM user's policy binds that user alone: all of its temporary and console sessions are cut off.
-  const conditions = target.target === 'user' ? [] : [...agentConditions(input.signals, input.agents), ...(session ? [session] : [])];
+  const lineage = lineageCondition(input.agentSessions ?? []);
+  const conditions = target.target === 'user' ? [] : [...agentConditions(input.signals, input.agents), ...(session ? [session] : []), ...(lineage ? [lineage] : [])];
   const statements = (conditions.length > 0 ? conditions : [{ sid: 'All', condition: {} }]).map((selected) => revokeStatement(selected, input.revokeBefore));
   return {
     ...NO_WRITES,
