@@ -1,8 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import { InputError } from '../functions/core/errors.ts';
+import { walkFiles } from './inputs/walk-files.ts';
 import { LineWriter } from './output.ts';
 import { resolvePolicyPath } from './policy-path.ts';
 import { junitReport } from './policy-tests/junit-report.ts';
@@ -15,20 +14,9 @@ const TEST_FILE = /\.(ya?ml|json)$/i;
 const DEFAULT_FOLDER = 'policy-tests';
 
 async function testFiles(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  async function visit(path: string, explicit: boolean): Promise<void> {
-    let info;
-    try {
-      info = await stat(path);
-    } catch (cause) {
-      throw new InputError(path, 'no such file or folder', { cause });
-    }
-    if (info.isDirectory()) for (const entry of (await readdir(path)).sort()) await visit(join(path, entry), false);
-    else if (explicit || TEST_FILE.test(path)) files.push(path);
-  }
-  for (const path of paths) await visit(path, true);
+  const { files } = await walkFiles(paths, (path) => TEST_FILE.test(path));
   if (files.length === 0) throw new InputError(paths.join(', '), 'no policy test files (.yaml, .yml, .json) here');
-  return files;
+  return files.map((file) => file.path);
 }
 
 /**

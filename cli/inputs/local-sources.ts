@@ -1,8 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { InputError } from '../../functions/core/errors.ts';
 import type { InputSource } from './input-source.ts';
+import { walkFiles } from './walk-files.ts';
 
 /** Files picked up when walking a folder; a file named explicitly is always read. */
 const INPUT_FILE = /\.(json|jsonl|ndjson|gz)$/i;
@@ -35,24 +33,14 @@ export interface LocalSources {
 export async function listLocalSources(paths: readonly string[]): Promise<LocalSources> {
   const sources: InputSource[] = [];
   const emptyFolders: string[] = [];
-  async function visit(path: string, explicit: boolean): Promise<void> {
-    let info;
-    try {
-      info = await stat(path);
-    } catch (cause) {
-      throw new InputError(path, 'no such file or folder', { cause });
-    }
-    if (info.isDirectory()) {
-      const before = sources.length;
-      for (const entry of (await readdir(path)).sort()) await visit(join(path, entry), false);
-      if (explicit && sources.length === before) emptyFolders.push(path);
-    } else if (explicit || (INPUT_FILE.test(path) && !DIGEST_FILE.test(path))) {
-      sources.push(fileSource(path, info.size));
-    }
-  }
   for (const path of paths) {
-    if (path === '-') sources.push(STDIN_SOURCE);
-    else await visit(path, true);
+    if (path === '-') {
+      sources.push(STDIN_SOURCE);
+      continue;
+    }
+    const walked = await walkFiles([path], (file) => INPUT_FILE.test(file) && !DIGEST_FILE.test(file));
+    sources.push(...walked.files.map((file) => fileSource(file.path, file.bytes)));
+    emptyFolders.push(...walked.emptyFolders);
   }
   return { sources, emptyFolders };
 }
