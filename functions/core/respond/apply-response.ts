@@ -44,6 +44,14 @@ function isLimitExceeded(error: unknown): boolean {
   return name === 'LimitExceeded' || name === 'LimitExceededException';
 }
 
+/** The identity has no policy space left: inline quota used and no managed policy can be added. */
+export class PolicySpaceExhausted extends ContainmentError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicySpaceExhausted';
+  }
+}
+
 /** An inline write done, with the read-back still to do. */
 interface InlineWrite {
   readonly iam: IamPort;
@@ -91,14 +99,25 @@ async function writeManaged(iam: IamPort, write: PlannedWrite, identity: Identit
   const previous = await iam.getManagedPolicy(name);
   const merged = mergeDocuments(previous, inlineMerged);
   if (policySize(merged) > QUOTAS.managedPolicyChars) {
-    throw new ContainmentError(`${name} for ${identity.target} ${identity.name} is ${policySize(merged)} characters: over the inline space left and the managed-policy quota (${QUOTAS.managedPolicyChars})`);
+    throw new PolicySpaceExhausted(`${name} for ${identity.target} ${identity.name} is ${policySize(merged)} characters: over the inline space left and the managed-policy quota (${QUOTAS.managedPolicyChars})`);
   }
   if (previous === null && (await iam.attachedPolicyCount(identity)) >= QUOTAS.managedPoliciesPerPrincipal) {
-    throw new ContainmentError(`${identity.target} ${identity.name} has no inline space left and already ${QUOTAS.managedPoliciesPerPrincipal} managed policies attached`);
+    throw new PolicySpaceExhausted(`${identity.target} ${identity.name} has no inline space left and already ${QUOTAS.managedPoliciesPerPrincipal} managed policies attached`);
   }
   const policyArn = await iam.putManagedPolicy(name, merged);
   await iam.attachManagedPolicy(identity, policyArn);
   return { kind: 'managed-policy', account: write.account, identity, policyName: name, policyArn, previous, document: merged, changed: true };
+}
+
+async function writeScp(write: PlannedWrite, ports: ApplyPorts): Promise<AppliedChange> {
+  const scp = await ports.scp();
+  const previous = await scp.getScp(write.policyName);
+  const merged = mergeDocuments(previous, write.document);
+  if (policySize(merged) > QUOTAS.scpChars) {
+    throw new ContainmentError(`${write.policyName} would be ${policySize(merged)} characters, over the SCP quota of ${QUOTAS.scpChars}`);
+  }
+  if (!same(previous, merged)) await scp.putScp(write.policyName, merged, write.account);
+  return { kind: 'scp', account: write.account, policyName: write.policyName, previous, document: merged, changed: !same(previous, merged) };
 }
 
 async function tagRole(response: ResponseWrites, ports: ApplyPorts): Promise<AppliedChange | null> {
@@ -150,19 +169,20 @@ export async function applyResponse(response: ResponseWrites, ports: ApplyPorts,
     const written: InlineWrite[] = [];
     for (const write of response.writes) {
       if (write.policyType === 'scp') {
-        const scp = await ports.scp();
-        const previous = await scp.getScp(write.policyName);
-        const merged = mergeDocuments(previous, write.document);
-        if (policySize(merged) > QUOTAS.scpChars) {
-          throw new ContainmentError(`${write.policyName} would be ${policySize(merged)} characters, over the SCP quota of ${QUOTAS.scpChars}`);
-        }
-        if (!same(previous, merged)) await scp.putScp(write.policyName, merged, write.account);
-        applied.push({ kind: 'scp', account: write.account, policyName: write.policyName, previous, document: merged, changed: !same(previous, merged) });
+        applied.push(await writeScp(write, ports));
         continue;
       }
       const iam = await ports.iamFor(write.account);
       const identity: IdentityRef = { target: write.target as IdentityRef['target'], name: write.name };
-      const result = await writeInline(iam, write, identity, known(write.account, identity, write.policyName));
+      let result: InlineWrite | AppliedChange;
+      try {
+        result = await writeInline(iam, write, identity, known(write.account, identity, write.policyName));
+      } catch (error) {
+        // The agent used up the role's policy space beforehand: contain it by the agent-scoped SCP instead.
+        if (!(error instanceof PolicySpaceExhausted) || !response.scpFallback) throw error;
+        applied.push(await writeScp(response.scpFallback, ports));
+        continue;
+      }
       if ('iam' in result) written.push(result);
       applied.push('iam' in result ? result.change : result);
     }

@@ -13,9 +13,11 @@ import { agentCreations } from './agent-creations.ts';
  */
 function withScpFallback(built: ResponseWrites, input: ResponseInput): ResponseWrites {
   const visible = input.signals.some((signal) => IAM_EXPRESSIBLE_SIGNALS.has(signal));
-  if (!built.cannotContain || input.principal.kind !== 'role-session' || !visible || input.response === 'notify') return built;
+  if (input.principal.kind !== 'role-session' || !visible || input.response === 'notify' || input.response === 'scp-deny') return built;
   const scp = RESPONSE_BUILDERS['scp-deny'](input.response === 'quarantine-role' || input.response === 'revoke-sessions' ? { ...input, rule: { ...input.rule, actionPatterns: ['*'] } } : input);
-  return { ...scp, cannotContain: null };
+  if (built.cannotContain) return { ...scp, cannotContain: null };
+  // Ready for when the role's policy space turns out to be used up (apply-response.ts).
+  return { ...built, scpFallback: scp.writes[0]! };
 }
 
 /**

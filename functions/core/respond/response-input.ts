@@ -45,6 +45,12 @@ export interface ResponseWrites {
   readonly effects: readonly ResponseEffect[];
   /** Set when IAM cannot contain this principal here; the finding is reported instead. */
   readonly cannotContain: string | null;
+  /**
+   * The agent-scoped SCP that contains the agent when the identity's own policy space is used up (inline
+   * quota and ten managed policies, which an agent can exhaust beforehand); absent where no IAM-visible
+   * signal would keep people on the role out of it.
+   */
+  readonly scpFallback?: PlannedWrite;
 }
 
 /**

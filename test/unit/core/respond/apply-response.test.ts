@@ -82,6 +82,25 @@ describe('applyResponse', () => {
     await expect(applyResponse(denyWrite(['iam:CreateUser']), portsFor(iam))).rejects.toThrow(/already 10 managed policies/);
   });
 
+  it("contains the agent by its SCP fallback when the role's policy space was used up beforehand", async () => {
+    const iam = new FakeIam();
+    iam.inline.set('role/DevOps', new Map([['app', bigPolicy(10_200)]]));
+    iam.attached.set('role/DevOps', new Set(Array.from({ length: 10 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`)));
+    const scpDocument = document([{ Sid: 'DenyAgentViaMcp', Effect: 'Deny', Action: 'iam:CreateUser', Resource: '*', Condition: { Bool: { 'aws:ViaAWSMCPService': 'true' } } }]);
+    const response: ResponseWrites = {
+      ...denyWrite(['iam:CreateUser']),
+      scpFallback: { target: 'account', account: ACCOUNT, name: ACCOUNT, policyName: `AgentGuardrail-Scp-${ACCOUNT}`, policyType: 'scp', document: scpDocument },
+    };
+    const written = new Map<string, PolicyDocument>();
+    const ports = { iamFor: async () => iam, scp: async () => ({ getScp: async (name: string) => written.get(name) ?? null, putScp: async (name: string, doc: PolicyDocument) => void written.set(name, doc), deleteScp: async () => undefined }) };
+    const changes = await applyResponse(response, ports as never);
+    expect(changes).toMatchObject([{ kind: 'scp', policyName: `AgentGuardrail-Scp-${ACCOUNT}`, changed: true }]);
+    expect(written.get(`AgentGuardrail-Scp-${ACCOUNT}`)).toEqual(scpDocument);
+    // Nothing was added to the role: it had no room, and the agent is held by the SCP.
+    expect([...iam.inline.get('role/DevOps')!.keys()]).toEqual(['app']);
+    expect(iam.attached.get('role/DevOps')!.size).toBe(10);
+  });
+
   it('turns an AWS error into a ContainmentError that keeps the cause and what was already applied', async () => {
     const iam = new FakeIam();
     iam.failWith = Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' });
