@@ -37,6 +37,14 @@ export function standingScp(partition = 'aws', functions?: GuardrailFunctions): 
         Condition: exceptDeployer,
       },
       {
+        // The deployer's own name is the exception above, so nobody may make or take a role of that name: the
+        // real execution role is created and managed by StackSets' service-linked role, which SCPs never bind.
+        Sid: 'DeployerRoles',
+        Effect: 'Deny',
+        Action: ['iam:CreateRole', ...roleWrites],
+        Resource: deployer,
+      },
+      {
         // Nobody but a deployment creates a role with a guardrail name (the names protect nothing, but an
         // agent's AgentGuardrailX would pass for the guardrail in a report).
         Sid: 'GuardrailNames',

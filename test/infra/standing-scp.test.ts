@@ -141,6 +141,13 @@ describe('the standing SCP: names and the security account\'s key and queues', (
       scps: [scp],
     });
 
+  it("lets nobody make or take over a role named like the StackSet execution role (the SCPs' exception)", async () => {
+    for (const action of ['iam:CreateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:AttachRolePolicy']) {
+      expect(await decideIn(MEMBER, 'DevOps', action, `arn:aws:iam::${MEMBER}:role/stacksets-exec-evil`)).toBe('ExplicitlyDenied');
+    }
+    expect(await decideIn(MEMBER, 'DevOps', 'iam:UpdateAssumeRolePolicy', `arn:aws:iam::${MEMBER}:role/stacksets-exec-0123456789abcdef`)).toBe('ExplicitlyDenied');
+  });
+
   it('lets only deployments create roles named like the guardrail\'s', async () => {
     expect(await decideIn(MEMBER, 'DevOps', 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/AgentGuardrailResponderX`)).toBe('ExplicitlyDenied');
     expect(await decideIn(MEMBER, 'stacksets-exec-0123456789abcdef', 'iam:CreateRole', `arn:aws:iam::${MEMBER}:role/AgentGuardrailResponder`)).toBe('Allowed');
