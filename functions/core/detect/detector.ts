@@ -167,7 +167,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const quarantined = writtenRole
       ? await state.isQuarantined(`arn:${principal.partition}:iam::${record.recipientAccountId ?? principal.account}:role/${writtenRole}`)
       : false;
-    const tamper = tamperReason(record, quarantined) ?? learned.signalDrop;
+    const tamper = tamperReason(record, quarantined, policy.deployerRoles) ?? learned.signalDrop;
     const candidates = tamper ? [] : applicableRules(policy.rulesFor(action), record, principal);
     const rule = learned.signalDrop ? policy.signalDropRule : tamper ? policy.tamperRule : isAgent ? candidates[0] : undefined;
 

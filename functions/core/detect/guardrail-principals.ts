@@ -42,3 +42,14 @@ export function guardrailRoleArns(deployment: GuardrailDeployment | null): RegEx
     roleArn(deployment ? escape(deployment.managementAccount) : any, escape(GUARDRAIL_ROLES.scp)),
   ];
 }
+
+/**
+ * Who deploys the guardrail's roles, by ARN pattern: the execution role of a service-managed StackSet
+ * (`stacksets-exec-*`, docs: AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html) in any
+ * account, and CloudFormation's CDK execution role only in the accounts `cdk deploy` targets (the security and
+ * management accounts; any account when no deployment is known, as in a local replay).
+ */
+export function deployerRoleArns(deployment: GuardrailDeployment | null): RegExp[] {
+  const cdkAccounts = deployment ? `(?:${escape(deployment.securityAccount)}|${escape(deployment.managementAccount)})` : '\\d{12}';
+  return [roleArn('\\d{12}', 'stacksets-exec-[\\w+=,.@-]+'), roleArn(cdkAccounts, 'cdk-[\\w+=,.@-]+-cfn-exec-role-[\\w+=,.@-]+')];
+}

@@ -21,12 +21,6 @@ const ROLE_WRITE_EVENTS = new Set([
 
 /** Every role the guardrail creates is named with this prefix; protection is by exact ARN, never by it. */
 const GUARDRAIL_ROLE_PREFIX = 'AgentGuardrail';
-/**
- * Who creates the guardrail's roles: the execution role of a service-managed StackSet (`stacksets-exec-*`,
- * docs: AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html) in member accounts, and
- * CloudFormation's CDK execution role in the accounts `cdk deploy` targets.
- */
-const DEPLOYER_ROLE = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:stacksets-exec-[\w-]+|cdk-[\w-]+-cfn-exec-role-[\w-]+)$/;
 
 /** IAM calls tamper detection must always see, whatever the policy's rules watch. */
 export const GUARDRAIL_WATCHED_IAM_EVENTS: ReadonlySet<string> = new Set([
@@ -49,10 +43,11 @@ export function roleNameWritten(record: CloudTrailRecord): string | null {
 
 /**
  * Why a call tampers with the guardrail's own artefacts, or null. The quarantine check needs state,
- * so the caller passes whether the written role is quarantined.
+ * so the caller passes whether the written role is quarantined; `deployerRoles` (the policy's, from
+ * guardrail-principals.ts) may create roles with the guardrail's names.
  * @example tamperReason(deleteRolePolicyRecord, false) // 'deletes guardrail policy AgentGuardrail-deny on ...'
  */
-export function tamperReason(record: CloudTrailRecord, roleIsQuarantined: boolean): string | null {
+export function tamperReason(record: CloudTrailRecord, roleIsQuarantined: boolean, deployerRoles: readonly RegExp[] = []): string | null {
   if (record.eventSource !== 'iam.amazonaws.com') return null;
   const request = record.requestParameters ?? {};
   const name = record.eventName;
@@ -78,7 +73,7 @@ export function tamperReason(record: CloudTrailRecord, roleIsQuarantined: boolea
     // one is how an agent would try to pass as the guardrail: nobody but a deployment creates them.
     const roleName = text(request.roleName);
     const creator = record.userIdentity.sessionContext?.sessionIssuer?.arn ?? record.userIdentity.arn ?? '';
-    if (roleName?.startsWith(GUARDRAIL_ROLE_PREFIX) && !DEPLOYER_ROLE.test(creator)) return `CreateRole of ${roleName}, a name of the guardrail's own roles`;
+    if (roleName?.startsWith(GUARDRAIL_ROLE_PREFIX) && !deployerRoles.some((deployer) => deployer.test(creator))) return `CreateRole of ${roleName}, a name of the guardrail's own roles`;
   }
   if (roleIsQuarantined) return `${name} on quarantined role ${text(request.roleName)}`;
   return null;

@@ -5,7 +5,7 @@ import { SIGNAL_DROP_RULE_ID, TAMPER_RULE_ID, type ResponseName } from './consta
 import type { Policy } from './schema.ts';
 import { compileParameterConditions, type ParameterMatcher } from './parameter-conditions.ts';
 import { wildcardToRegExp } from './wildcard.ts';
-import { guardrailRoleArns, type GuardrailDeployment } from '../detect/guardrail-principals.ts';
+import { deployerRoleArns, guardrailRoleArns, type GuardrailDeployment } from '../detect/guardrail-principals.ts';
 
 export interface CompiledRule {
   readonly id: string;
@@ -43,6 +43,8 @@ export interface CompiledPolicy {
   readonly protectedPrincipals: readonly RegExp[];
   /** The guardrail's own roles, by exact ARN (detect/guardrail-principals.ts). */
   readonly guardrailRoles: readonly RegExp[];
+  /** Who may create roles with the guardrail's names (its deployments), by exact ARN pattern. */
+  readonly deployerRoles: readonly RegExp[];
   readonly rules: readonly CompiledRule[];
   readonly tamperRule: CompiledRule;
   /** Built in: a caller that minted agent sessions of a role mints one without the signal (revoke-sessions). */
@@ -170,6 +172,7 @@ export function compilePolicy(policy: Policy, catalogue: ActionCatalogue, deploy
       },
       protectedPrincipals: policy.protected.principalArnPatterns.map((p) => wildcardToRegExp(p)),
       guardrailRoles: guardrailRoleArns(deployment),
+      deployerRoles: deployerRoleArns(deployment),
       rules,
       tamperRule: buildTamperRule(policy.tamper.response),
       signalDropRule: {

@@ -48,3 +48,16 @@ describe("the guardrail's own roles, by exact ARN", () => {
     expect(await verdictOf('AgentGuardrailX', MEMBER, null)).toBe('violation');
   });
 });
+
+describe('deployers of the guardrail roles', () => {
+  it("are the StackSet execution role anywhere and CDK's execution role only where cdk deploys", async () => {
+    const { deployerRoleArns } = await import('../../../../functions/core/detect/guardrail-principals.ts');
+    const deployers = deployerRoleArns(DEPLOYMENT);
+    const isDeployer = (arn: string) => deployers.some((pattern) => pattern.test(arn));
+    expect(isDeployer(`arn:aws:iam::${MEMBER}:role/stacksets-exec-0123456789abcdef`)).toBe(true);
+    expect(isDeployer(`arn:aws:iam::${SECURITY}:role/cdk-hnb659fds-cfn-exec-role-${SECURITY}-us-east-1`)).toBe(true);
+    // An agent naming a role like CDK's in a member account does not become a deployer.
+    expect(isDeployer(`arn:aws:iam::${MEMBER}:role/cdk-hnb659fds-cfn-exec-role-${MEMBER}-us-east-1`)).toBe(false);
+    expect(isDeployer(`arn:aws:iam::${MEMBER}:role/stacksets-exec-x/../Admin`)).toBe(false);
+  });
+});
