@@ -3,6 +3,7 @@ import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import type { Finding } from '../functions/core/detect/finding.ts';
 import { UsageError, type InputError } from '../functions/core/errors.ts';
 import { toReplayJson } from './format-finding.ts';
+import { totalBytes } from './inputs/input-source.ts';
 import { resolveSources } from './inputs/resolve-sources.ts';
 import { LineWriter } from './output.ts';
 import { resolvePolicyPath } from './policy-path.ts';
@@ -69,8 +70,7 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   for (const place of empty) warn(`${place}: nothing to read here (no .json, .jsonl, .ndjson or .gz CloudTrail files)`);
   if (sources.length === 0) return 2;
 
-  const sizes = sources.map((source) => source.bytes);
-  const progress = startProgress(sizes.includes(null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0));
+  const progress = startProgress(totalBytes(sources));
   const file = options.output ? createWriteStream(options.output) : null;
   const stream = file ?? process.stdout;
   const out = new LineWriter(stream);

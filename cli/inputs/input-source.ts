@@ -7,3 +7,13 @@ export interface InputSource {
   /** Opens the stored bytes as a stream of chunks. */
   open(): Promise<AsyncIterable<Buffer>>;
 }
+
+/** The stored size of all sources, or null when any is unknown (standard input). */
+export function totalBytes(sources: readonly InputSource[]): number | null {
+  let total = 0;
+  for (const source of sources) {
+    if (source.bytes === null) return null;
+    total += source.bytes;
+  }
+  return total;
+}

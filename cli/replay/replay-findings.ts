@@ -3,8 +3,8 @@ import type { Finding } from '../../functions/core/detect/finding.ts';
 import { InputError } from '../../functions/core/errors.ts';
 import type { CompiledPolicy } from '../../functions/core/policy/compile-policy.ts';
 import { InMemoryState } from '../../functions/core/state/in-memory-state.ts';
-import type { InputSource } from '../inputs/input-source.ts';
-import { createValidator, type RecordValidator } from './validated-batches.ts';
+import { totalBytes, type InputSource } from '../inputs/input-source.ts';
+import { createValidator } from './validated-batches.ts';
 import { MintedSessions } from './minted-sessions.ts';
 
 export interface ReplayHooks {
@@ -50,45 +50,41 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
   const state = new InMemoryState({}, { maxParked: MAX_PARKED });
   const detector = createDetector(policy, state);
   const sessions = new MintedSessions();
-  const known = sources.map((source) => source.bytes);
-  const validator = createValidator(known.includes(null) || (known as number[]).reduce((a, b) => a + b, 0) >= PARALLEL_FROM_BYTES);
-  try {
-    return await replayWith(validator);
-  } finally {
-    await validator.close();
-  }
-
-  async function replayWith(validator: RecordValidator): Promise<ReplayTotals> {
+  const bytes = totalBytes(sources);
+  const validator = createValidator(bytes === null || bytes >= PARALLEL_FROM_BYTES);
   let bytesDone = 0;
   let skippedSources = 0;
+  let stopped = false;
   const onBytes = hooks.onProgress
-    ? (bytes: number) => {
-        bytesDone += bytes;
+    ? (read: number) => {
+        bytesDone += read;
         hooks.onProgress!(bytesDone);
       }
     : undefined;
-  for (const source of sources) {
-    try {
-      for await (const results of validator.batches(source, onBytes)) {
-        for (const result of results) {
-          if (!result.ok) {
-            const wait = hooks.onFinding(invalidFinding(result), false);
-            if (wait) await wait;
-            continue;
-          }
-          sessions.observe(result.record);
-          for (const finding of await detector.evaluate(result.record)) {
-            const wait = hooks.onFinding(finding, sessions.isUnknown(finding));
-            if (wait) await wait;
+  try {
+    for (const source of sources) {
+      try {
+        for await (const results of validator.batches(source, onBytes)) {
+          for (const result of results) {
+            if (result.ok) sessions.observe(result.record);
+            const findings = result.ok ? await detector.evaluate(result.record) : [invalidFinding(result)];
+            for (const finding of findings) {
+              const wait = hooks.onFinding(finding, result.ok && sessions.isUnknown(finding));
+              if (wait) await wait;
+            }
           }
         }
+      } catch (error) {
+        if (!(error instanceof InputError) || !hooks.onSourceProblem) throw error;
+        skippedSources++;
+        if (!hooks.onSourceProblem(error)) {
+          stopped = true;
+          break;
+        }
       }
-    } catch (error) {
-      if (!(error instanceof InputError) || !hooks.onSourceProblem) throw error;
-      skippedSources++;
-      if (!hooks.onSourceProblem(error)) return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: true, parkedGivenUp: state.parkedGivenUp };
     }
+  } finally {
+    await validator.close();
   }
-  return { unknownSessions: sessions.unknownCount(), skippedSources, stopped: false, parkedGivenUp: state.parkedGivenUp };
-  }
+  return { unknownSessions: sessions.unknownCount(), skippedSources, stopped, parkedGivenUp: state.parkedGivenUp };
 }

@@ -1,5 +1,6 @@
 import { createColors } from 'picocolors';
 import type { Finding, Verdict } from '../../functions/core/detect/finding.ts';
+import { parseArn } from '../../functions/core/cloudtrail/arn.ts';
 import { safeText } from '../../functions/core/safe-text.ts';
 
 type Colors = ReturnType<typeof createColors>;
@@ -69,9 +70,9 @@ export function shortPrincipal(finding: Finding): string {
     case 'service':
       return finding.detail!.record.userIdentity.invokedBy ?? 'AWS service';
     default: {
+      // user/name, federated-user/name: the ARN's resource.
       const display = principal.display ?? '-';
-      const slash = display.indexOf(':', display.indexOf(':', display.indexOf('::') + 2) + 1);
-      return display.startsWith('arn:') && slash > 0 ? display.slice(slash + 1) : display;
+      return parseArn(display)?.resource ?? display;
     }
   }
 }

@@ -6,7 +6,7 @@ import { IAM_EXPRESSIBLE_SIGNALS, planResponse, type ResponsePlan } from '../res
 import { PENDING_WAIT_MS, type GuardrailState } from '../state/guardrail-state.ts';
 import type { Finding, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
-import { ASSUME_ROLE_EVENTS, delegatedSessionsOf, mintedTokenSession, observeSession } from './observe-session.ts';
+import { ASSUME_ROLE_EVENTS, observeSession, sessionsMintedBy } from './observe-session.ts';
 import { holdsSession, identifyPrincipal, type Principal } from './principal.ts';
 import { protectionOf } from './protection.ts';
 import { resourceArnsOf } from './resource-arns.ts';
@@ -155,13 +155,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     }
     const isAgent = signals.length > 0;
     const action = actionOf(record.eventSource, record.eventName);
-    const minted = isLate ? null : mintedTokenSession(record, signals.map((s) => s.name), signals.map((s) => s.evidence).join('; '), principal.arn ?? principal.display ?? 'unknown');
-    if (minted) await state.putSession(minted);
-    if (isAgent && !isLate) {
-      for (const delegated of delegatedSessionsOf(record, signals.map((s) => s.name), signals.map((s) => s.evidence).join('; '), record.recipientAccountId ?? principal.account)) {
-        await state.putSession(delegated);
-      }
-    }
+    if (!isLate) for (const minted of sessionsMintedBy(record, signals, principal)) await state.putSession(minted);
 
     const writtenRole = roleNameWritten(record);
     const quarantined = writtenRole

@@ -3,7 +3,8 @@ import { parseExpiration } from '../cloudtrail/parse-expiration.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { AgentMatchers } from '../policy/compile-policy.ts';
 import type { AgentSession } from '../state/guardrail-state.ts';
-import type { SignalName } from './signals/signal.ts';
+import type { Principal } from './principal.ts';
+import type { Signal, SignalName } from './signals/signal.ts';
 
 export const ASSUME_ROLE_EVENTS: ReadonlySet<string> = new Set([
   'AssumeRole',
@@ -113,24 +114,29 @@ const tokenResponseSchema = v.object({
   federatedUser: v.optional(v.object({ arn: upTo(2048) })),
 });
 
+/** Who minted a session: the agent's signals and their evidence, and the caller that made the call. */
+interface Minter {
+  readonly signals: readonly SignalName[];
+  readonly evidence: string;
+  readonly arn: string;
+  readonly account: string;
+}
+
 /**
  * The session an agent minted with GetSessionToken or GetFederationToken: credentials an agent mints are the
  * agent's, whoever later uses them and however they call, so the session carries the minter's signals.
- * @example mintedTokenSession(getSessionTokenRecord, ['mcp-service'], 'invokedBy aws-mcp.amazonaws.com')?.accessKeyId // 'ASIA…'
  */
-export function mintedTokenSession(record: CloudTrailRecord, signals: readonly SignalName[], evidence: string, mintedBy: string): AgentSession | null {
-  if (record.eventSource !== 'sts.amazonaws.com' || !TOKEN_EVENTS.has(record.eventName) || record.errorCode || signals.length === 0) return null;
+function mintedTokenSession(record: CloudTrailRecord, minter: Minter): AgentSession | null {
   const response = v.safeParse(tokenResponseSchema, record.responseElements ?? {});
   if (!response.success || !ACCESS_KEY.test(response.output.credentials.accessKeyId)) return null;
-  const eventTime = Date.parse(record.eventTime);
   return {
     accessKeyId: response.output.credentials.accessKeyId,
     roleSessionKey: null,
-    roleArn: response.output.federatedUser?.arn ?? mintedBy,
-    signals: [...signals],
-    evidence: `minted by an agent with ${record.eventName} (${evidence})`,
+    roleArn: response.output.federatedUser?.arn ?? minter.arn,
+    signals: [...minter.signals],
+    evidence: `minted by an agent with ${record.eventName} (${minter.evidence})`,
     // Tokens from GetSessionToken and GetFederationToken last up to 36 hours.
-    expiresAt: parseExpiration(response.output.credentials.expiration) ?? eventTime + 3 * MAX_SESSION_MS,
+    expiresAt: parseExpiration(response.output.credentials.expiration) ?? Date.parse(record.eventTime) + 3 * MAX_SESSION_MS,
   };
 }
 
@@ -140,37 +146,56 @@ const launchSchema = v.object({
     v.object({ functionName: v.optional(upTo(170)), instancesSet: v.optional(v.object({ items: v.optional(v.array(v.object({ instanceId: upTo(64) }))) })) }),
   ),
 });
+// Lambda keeps an execution role's session going as long as the function runs, EC2 an instance's as long as it
+// runs: the mark lasts 30 days.
+const LAUNCHED_SESSION_MS = 30 * 24 * 3_600_000;
 
 /**
  * Sessions an agent makes AWS mint for it by launching code with a role (iam:PassRole into a service): a
  * Lambda function's execution role runs in a session named after the function, an EC2 instance profile's in
  * a session named after the instance id (as CloudTrail shows them: assumed-role/ROLE/i-…, e.g. the Stratus
  * Red Team record in test/corpus). Their calls are the agent's, whatever role was passed.
- * @example delegatedSessionsOf(createFunctionRecord, ['mcp-service'], 'invokedBy aws-mcp…', '111122223333')[0].delegatedKey // '111122223333:my-fn'
  */
-export function delegatedSessionsOf(record: CloudTrailRecord, signals: readonly SignalName[], evidence: string, account: string): AgentSession[] {
-  if (signals.length === 0 || record.errorCode) return [];
+function launchedSessions(record: CloudTrailRecord, minter: Minter): AgentSession[] {
   const launch = v.safeParse(launchSchema, { requestParameters: record.requestParameters ?? {}, responseElements: record.responseElements });
   if (!launch.success) return [];
   const { requestParameters: request, responseElements: response } = launch.output;
-  const eventTime = Date.parse(record.eventTime);
-  // Lambda refreshes an execution role's session as long as the function runs, EC2 an instance's as long as
-  // it runs: the mark lasts as long as a session could be seen (the record is renewed when it is).
   const session = (name: string, what: string, roleArn: string): AgentSession => ({
     accessKeyId: null,
     roleSessionKey: null,
-    delegatedKey: `${account}:${name}`,
+    delegatedKey: `${minter.account}:${name}`,
     roleArn,
-    signals: [...signals],
-    evidence: `${what} launched by an agent (${evidence})`,
-    expiresAt: eventTime + 30 * 24 * 3_600_000,
+    signals: [...minter.signals],
+    evidence: `${what} launched by an agent (${minter.evidence})`,
+    expiresAt: Date.parse(record.eventTime) + LAUNCHED_SESSION_MS,
   });
-  if (record.eventSource === 'lambda.amazonaws.com' && /^(CreateFunction|UpdateFunctionConfiguration)/.test(record.eventName) && request.role) {
+  if (record.eventSource === 'lambda.amazonaws.com') {
     const name = response?.functionName ?? request.functionName;
-    return name && !name.startsWith('arn:') ? [session(name, `function ${name}`, request.role)] : [];
+    return request.role && name && !name.startsWith('arn:') ? [session(name, `function ${name}`, request.role)] : [];
   }
-  if (record.eventSource === 'ec2.amazonaws.com' && record.eventName === 'RunInstances' && request.iamInstanceProfile !== undefined) {
-    return (response?.instancesSet?.items ?? []).map(({ instanceId }) => session(instanceId, `instance ${instanceId}`, 'instance profile'));
-  }
-  return [];
+  if (request.iamInstanceProfile === undefined) return [];
+  return (response?.instancesSet?.items ?? []).map(({ instanceId }) => session(instanceId, `instance ${instanceId}`, 'instance profile'));
+}
+
+const isLaunch = (record: CloudTrailRecord) =>
+  (record.eventSource === 'lambda.amazonaws.com' && /^(CreateFunction|UpdateFunctionConfiguration)/.test(record.eventName)) ||
+  (record.eventSource === 'ec2.amazonaws.com' && record.eventName === 'RunInstances');
+
+/**
+ * The sessions an agent's successful call mints for it outside AssumeRole: tokens (GetSessionToken,
+ * GetFederationToken) and the sessions of what it launches with a role. Nothing is computed for other calls.
+ * @example sessionsMintedBy(getSessionTokenRecord, signals, principal)[0]?.accessKeyId // 'ASIA…'
+ */
+export function sessionsMintedBy(record: CloudTrailRecord, signals: readonly Signal[], principal: Principal): AgentSession[] {
+  const token = record.eventSource === 'sts.amazonaws.com' && TOKEN_EVENTS.has(record.eventName);
+  if (signals.length === 0 || record.errorCode || !(token || isLaunch(record))) return [];
+  const minter: Minter = {
+    signals: signals.map((signal) => signal.name),
+    evidence: signals.map((signal) => signal.evidence).join('; '),
+    arn: principal.arn ?? principal.display ?? 'unknown',
+    account: record.recipientAccountId ?? principal.account,
+  };
+  if (!token) return launchedSessions(record, minter);
+  const minted = mintedTokenSession(record, minter);
+  return minted ? [minted] : [];
 }
