@@ -5,27 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, ROOT, runCli as cli, SCENARIOS } from '../../helpers/run-cli.ts';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist/cli/agent-guardrail.mjs');
-const SCENARIOS = join(ROOT, 'events/scenarios');
 const run = promisify(execFile);
 
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
 const CONTRACT_KEYS = ['eventID', 'eventName', 'account', 'principal', 'agent', 'signals', 'verdict', 'rule', 'response', 'reason'];
-
-function jsonLines(stdout: string): Record<string, unknown>[] {
-  return stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 let work: string;
 beforeAll(() => {
