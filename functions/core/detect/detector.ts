@@ -216,7 +216,8 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     // Every agent session recorded on the role is bound, not only this one: a chained session without the
     // tag, or one marked only by its user agent, is the same agent.
     if (isRoleSession && principal.arn && (plan.scope === 'agent' || plan.scope === 'session') && isAgent) {
-      agentSessions = (await state.agentSessionsOn(principal.arn, at)).filter((key) => key !== principal.roleSessionKey).sort().slice(0, MAX_BOUND_SESSIONS);
+      // The whole list, this session included (agent-conditions.ts: lineageCondition says why).
+      agentSessions = (await state.agentSessionsOn(principal.arn, at)).sort().slice(0, MAX_BOUND_SESSIONS);
     }
     // The agent's sessions of the role are revoked: one it mints after this is revoked again (learn above).
     if (plan.response === 'revoke-sessions' && isRoleSession && principal.arn) await state.rememberRevocation(principal.arn, at);

@@ -31,6 +31,6 @@ export interface FindingDetail {
   readonly principal: Principal;
   readonly signalEvidence: readonly string[];
   readonly plan: ResponsePlan | null;
-  /** aws:userid of the other agent sessions recorded on the violating session's role (bound too). */
+  /** aws:userid of the agent sessions recorded on the violating session's role (all bound). */
   readonly agentSessions?: readonly string[];
 }

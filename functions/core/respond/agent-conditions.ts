@@ -53,10 +53,11 @@ export function userIdCondition(userId: string): AgentCondition {
 }
 
 /**
- * The other agent sessions recorded on the role, in one condition (aws:userid is a single-valued key, so
- * StringEquals with a list matches any of them). Its Sid is fixed: a later containment's list, read from
- * state, replaces an earlier one when the statements merge.
+ * The agent sessions recorded on the role, in one condition (aws:userid is a single-valued key, so StringEquals
+ * with a list matches any of them), when any is not the violating session (that one has its own statement).
+ * The list is whole, the violating session included: statements merge by Sid with the later condition
+ * replacing the earlier one, so each list must hold every still-live session an earlier one held.
  */
-export function lineageCondition(userIds: readonly string[]): AgentCondition | null {
-  return userIds.length > 0 ? { sid: 'Lineage', condition: { StringEquals: { 'aws:userid': [...userIds] } } } : null;
+export function lineageCondition(userIds: readonly string[], principal: Principal): AgentCondition | null {
+  return userIds.some((userId) => userId !== principal.roleSessionKey) ? { sid: 'Lineage', condition: { StringEquals: { 'aws:userid': [...userIds] } } } : null;
 }

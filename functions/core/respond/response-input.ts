@@ -22,7 +22,7 @@ export interface ResponseInput {
    */
   readonly revokeBefore: number;
   readonly agents: AgentSignalsConfig;
-  /** aws:userid of the other agent sessions recorded on the role: bound beside the violating one. */
+  /** aws:userid of the agent sessions recorded on the role: all bound beside the violating one. */
   readonly agentSessions?: readonly string[];
 }
 

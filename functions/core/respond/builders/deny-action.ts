@@ -30,7 +30,7 @@ export const buildDenyAction: ResponseBuilder = (input) => {
   const session = sessionCondition(input.principal);
   // Agent scope: the agent's signals, and its own session beside them: a chained session carries no session
   // tag (tags are not transitive unless asked for), so only aws:userid reaches it.
-  const lineage = lineageCondition(input.agentSessions ?? []);
+  const lineage = lineageCondition(input.agentSessions ?? [], input.principal);
   const own = [...(session ? [session] : []), ...(lineage ? [lineage] : [])];
   const conditions = input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...own] : input.scope === 'session' && session ? own : [];
   const statements: PolicyStatement[] =

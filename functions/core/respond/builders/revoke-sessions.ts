@@ -25,7 +25,7 @@ export const buildRevokeSessions: ResponseBuilder = (input) => {
   // The agent's own session always, beside its signals: an agent recognised by the MCP server (or a tag)
   // holds the same credentials outside it.
   // An IAM user's policy binds that user alone: all of its temporary and console sessions are cut off.
-  const lineage = lineageCondition(input.agentSessions ?? []);
+  const lineage = lineageCondition(input.agentSessions ?? [], input.principal);
   const conditions = target.target === 'user' ? [] : [...agentConditions(input.signals, input.agents), ...(session ? [session] : []), ...(lineage ? [lineage] : [])];
   const statements = (conditions.length > 0 ? conditions : [{ sid: 'All', condition: {} }]).map((selected) => revokeStatement(selected, input.revokeBefore));
   return {
