@@ -76,7 +76,8 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   const out = new LineWriter(stream);
   out.guardWith(progress);
   const summary = emptySummary();
-  const terminal = !file && process.stdout.isTTY;
+  // isTTY is undefined on a pipe: a strict boolean, or picocolors would fall back to its own guess (colour when CI is set).
+  const terminal = !file && process.stdout.isTTY === true;
   const layout = tableLayout(terminal ? process.stdout.columns ?? 100 : null, terminal && useColour());
   const report = format === 'html' ? new ReportCollector(policy) : null;
   let hiddenAllows = 0;

@@ -84,6 +84,9 @@ describe('the table on a terminal', () => {
     expect((await runCli(['replay', sameRole], { terminalColumns: 100, env: terminal })).stdout).toContain('\x1b[31mviolation');
     expect((await runCli(['replay', sameRole], { terminalColumns: 100, env: { ...terminal, NO_COLOR: '1' } })).stdout).not.toContain('\x1b[');
     expect((await runCli(['replay', sameRole])).stdout).not.toContain('\x1b[');
+    // CI runners set CI, which picocolors on its own reads as "colour": piped output must stay plain there too.
+    expect((await runCli(['replay', sameRole], { env: { CI: 'true' } })).stdout).not.toContain('\x1b[');
+    expect((await runCli(['test'], { env: { CI: 'true' } })).stdout).not.toContain('\x1b[');
   });
 
   it('keeps the progress bar on stderr, cleared before each line of output and at the end', async () => {
