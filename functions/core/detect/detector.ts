@@ -12,7 +12,8 @@ import { protectionOf } from './protection.ts';
 import { resourceArnsOf } from './resource-arns.ts';
 import { SIGNAL_DETECTORS } from './signals/index.ts';
 import type { Signal, SignalContext } from './signals/signal.ts';
-import { roleNameWritten, tamperReason } from './tamper.ts';
+import { stopperReason } from './guardrail-stoppers.ts';
+import { byDeployer, roleNameWritten, tamperReason } from './tamper.ts';
 
 export interface Detector {
   /**
@@ -161,9 +162,14 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const quarantined = writtenRole
       ? await state.isQuarantined(`arn:${principal.partition}:iam::${record.recipientAccountId ?? principal.account}:role/${writtenRole}`)
       : false;
-    const tamper = tamperReason(record, quarantined, policy.deployerRoles) ?? learned.signalDrop;
-    const candidates = tamper ? [] : applicableRules(policy.rulesFor(action), record, principal);
-    const rule = learned.signalDrop ? policy.signalDropRule : tamper ? policy.tamperRule : isAgent ? candidates[0] : undefined;
+    const iamTamper = tamperReason(record, quarantined, policy.deployerRoles) ?? learned.signalDrop;
+    const candidates = iamTamper ? [] : applicableRules(policy.rulesFor(action), record, principal);
+    // A call that would stop the guardrail is tampering whoever makes it (but a deployment); an agent's
+    // keeps the policy's own rule where one applies, with its (usually stronger) response.
+    const agentRule = isAgent ? candidates[0] : undefined;
+    const stopper = iamTamper || agentRule ? null : stopperReason(record);
+    const tamper = iamTamper ?? (stopper && !byDeployer(record, policy.deployerRoles) ? stopper : null);
+    const rule = learned.signalDrop ? policy.signalDropRule : tamper ? policy.tamperRule : agentRule;
 
     let agentSessions: readonly string[] | undefined;
     const finding = (verdict: Verdict, reason: string, plan: ResponsePlan | null = null): Finding => ({

@@ -41,6 +41,12 @@ export function roleNameWritten(record: CloudTrailRecord): string | null {
   return text(record.requestParameters?.roleName);
 }
 
+/** Whether the call was made by a deployment of the guardrail (StackSet or CDK execution role). */
+export function byDeployer(record: CloudTrailRecord, deployerRoles: readonly RegExp[]): boolean {
+  const caller = record.userIdentity.sessionContext?.sessionIssuer?.arn ?? record.userIdentity.arn ?? '';
+  return deployerRoles.some((deployer) => deployer.test(caller));
+}
+
 /**
  * Why a call tampers with the guardrail's own artefacts, or null. The quarantine check needs state,
  * so the caller passes whether the written role is quarantined; `deployerRoles` (the policy's, from
@@ -72,8 +78,7 @@ export function tamperReason(record: CloudTrailRecord, roleIsQuarantined: boolea
     // A role named like the guardrail's is not protected by its name (only the exact ARNs are), but creating
     // one is how an agent would try to pass as the guardrail: nobody but a deployment creates them.
     const roleName = text(request.roleName);
-    const creator = record.userIdentity.sessionContext?.sessionIssuer?.arn ?? record.userIdentity.arn ?? '';
-    if (roleName?.startsWith(GUARDRAIL_ROLE_PREFIX) && !deployerRoles.some((deployer) => deployer.test(creator))) return `CreateRole of ${roleName}, a name of the guardrail's own roles`;
+    if (roleName?.startsWith(GUARDRAIL_ROLE_PREFIX) && !byDeployer(record, deployerRoles)) return `CreateRole of ${roleName}, a name of the guardrail's own roles`;
   }
   if (roleIsQuarantined) return `${name} on quarantined role ${text(request.roleName)}`;
   return null;

@@ -1,5 +1,6 @@
 import { eventNamesOf } from '../cloudtrail/action-names.ts';
 import { ASSUME_ROLE_EVENTS, TOKEN_EVENTS } from '../detect/observe-session.ts';
+import { GUARDRAIL_STOPPER_ACTIONS } from '../detect/guardrail-stoppers.ts';
 import { GUARDRAIL_WATCHED_IAM_EVENTS } from '../detect/tamper.ts';
 import type { CompiledPolicy } from './compile-policy.ts';
 
@@ -66,6 +67,11 @@ export function compileEventPatterns(policy: CompiledPolicy): EventRulePattern[]
   for (const prefix of ['CreateFunction', 'UpdateFunctionConfiguration']) add('lambda.amazonaws.com', { prefix });
   add('ec2.amazonaws.com', 'RunInstances');
   for (const name of GUARDRAIL_WATCHED_IAM_EVENTS) add('iam.amazonaws.com', name);
+  // What would stop the guardrail outside IAM is tampering too (guardrail-stoppers.ts).
+  for (const action of GUARDRAIL_STOPPER_ACTIONS) {
+    const { eventSource, eventNames } = eventNamesOf(action);
+    for (const name of eventNames) add(eventSource, name);
+  }
   if (policy.agents.roleTags.size > 0) for (const name of ['CreateRole', 'TagRole', 'UntagRole']) add('iam.amazonaws.com', name);
 
   const patterns: EventRulePattern[] = [];
