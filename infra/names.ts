@@ -10,6 +10,8 @@ export const NAMES = {
   overrideRole: GUARDRAIL_ROLES.override,
   guardFunction: 'AgentGuardrail-Guard',
   overrideFunction: 'AgentGuardrail-Override',
+  heartbeatRole: GUARDRAIL_ROLES.heartbeat,
+  heartbeatFunction: 'AgentGuardrail-Heartbeat',
   responderRole: GUARDRAIL_ROLES.responder,
   responderPolicy: 'AgentGuardrail-Responder',
   scpRole: GUARDRAIL_ROLES.scp,

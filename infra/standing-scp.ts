@@ -1,3 +1,4 @@
+import { QUOTAS } from '../functions/core/respond/policy-document.ts';
 import { GUARDRAIL_ROLES } from '../functions/core/detect/guardrail-principals.ts';
 import { QUARANTINE_TAG } from '../functions/core/respond/builders/quarantine-role.ts';
 import { NAMES } from './names.ts';
@@ -16,6 +17,22 @@ export interface GuardrailFunctions {
   readonly securityAccount: string;
   /** Who may invoke the override function (everyone else is denied, whatever their identity policies say). */
   readonly operatorPrincipals: readonly string[];
+}
+
+/**
+ * The standing SCP, checked against the quota as submitted (minified): one that cannot be created fails the
+ * synth with the reason, not the deploy. https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
+export function fittedStandingScp(partition: string, functions: GuardrailFunctions): Record<string, unknown> {
+  const scp = standingScp(partition, functions);
+  const size = JSON.stringify(scp).length;
+  if (size > QUOTAS.scpChars) {
+    throw new Error(
+      `the standing SCP would be ${size} characters; an SCP holds at most ${QUOTAS.scpChars}. ` +
+        `It names each of the ${functions.operatorPrincipals.length} operatorPrincipals: name fewer (one operator role that people assume).`,
+    );
+  }
+  return scp;
 }
 
 export function standingScp(partition = 'aws', functions?: GuardrailFunctions): Record<string, unknown> {
@@ -123,6 +140,13 @@ function guardrailFunctionStatements(partition: string, f: GuardrailFunctions): 
       Effect: 'Deny',
       Action: ['kms:DeleteAlias', 'kms:UpdateAlias'],
       Resource: `arn:${partition}:kms:*:${f.securityAccount}:${NAMES.keyAlias}`,
+      Condition: exceptCdk,
+    },
+    {
+      Sid: 'GuardrailSchedule',
+      Effect: 'Deny',
+      Action: ['scheduler:DeleteSchedule', 'scheduler:UpdateSchedule'],
+      Resource: `arn:${partition}:scheduler:*:${f.securityAccount}:schedule/default/AgentGuardrail-*`,
       Condition: exceptCdk,
     },
     {

@@ -1,7 +1,8 @@
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PolicyBundle } from '../../functions/config/runtime-policy.ts';
 
@@ -45,6 +46,9 @@ export function functionCode(entry: string, policyBundle: PolicyBundle): Code {
   return Code.fromAsset(FUNCTIONS_DIR, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
+      // CDK caches a bundle by its source folder and the bundling options it can serialize, which leaves out
+      // tryBundle: without the entry and policy here, every function of the app would get the first one's code.
+      environment: { AGENT_GUARDRAIL_ENTRY: relative(FUNCTIONS_DIR, entry), AGENT_GUARDRAIL_POLICY: createHash('sha256').update(JSON.stringify(policyBundle)).digest('hex') },
       // Only used if local bundling declined, which it never does.
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
       local: {

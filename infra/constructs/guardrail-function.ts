@@ -14,6 +14,8 @@ export interface GuardrailFunctionProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly policyBundle: PolicyBundle;
   readonly reservedConcurrency: number;
+  /** Defaults to the containment timeout (function-timeout.ts). */
+  readonly timeout?: Duration;
 }
 
 /**
@@ -41,7 +43,7 @@ export class GuardrailFunction extends Construct {
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: props.timeout ?? FUNCTION_TIMEOUT,
       reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup,

@@ -4,7 +4,7 @@ import { ArnPrincipal, CompositePrincipal, PolicyDocument, PolicyStatement, Role
 import { Construct } from 'constructs';
 import { GUARDRAIL_SCP_TAG, SCP_PERMISSIONS } from '../../functions/core/respond/required-permissions.ts';
 import { NAMES } from '../names.ts';
-import { standingScp } from '../standing-scp.ts';
+import { fittedStandingScp } from '../standing-scp.ts';
 import { CfnPolicy } from 'aws-cdk-lib/aws-organizations';
 
 /** Name of the standing SCP (the guardrail's scp-deny responses are AgentGuardrail-Scp-<account>). */
@@ -59,7 +59,7 @@ export class ManagementAccountStack extends Stack {
       description: 'agent-guardrail: nobody in a member account may alter the guardrail or leave the organization',
       type: 'SERVICE_CONTROL_POLICY',
       // Submitted minified: the 5,120-character quota counts whitespace.
-      content: JSON.parse(JSON.stringify(standingScp(this.partition, { securityAccount: props.securityAccount, operatorPrincipals: props.operatorPrincipals }))),
+      content: JSON.parse(JSON.stringify(fittedStandingScp(this.partition, { securityAccount: props.securityAccount, operatorPrincipals: props.operatorPrincipals }))),
       targetIds: [...props.deploymentOrganizationalUnits],
     });
     Validations.of(this.scpRole).acknowledge(

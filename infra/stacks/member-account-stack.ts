@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
 import { RESPONDER_PERMISSION_GROUPS } from '../../functions/core/respond/required-permissions.ts';
 import { cloudTrailRule } from '../constructs/cloudtrail-rule.ts';
+import { HEARTBEAT_READ_ACTIONS } from '../../functions/heartbeat/heartbeat-metrics.ts';
 import { NAMES } from '../names.ts';
 
 export interface MemberAccountStackProps extends StackProps {
@@ -84,11 +85,17 @@ export class MemberAccountStack extends Stack {
     const responder = new Role(this, 'Responder', {
       roleName: NAMES.responderRole,
       description: 'Lets the agent-guardrail guard and override functions contain principals in this account',
-      assumedBy: new CompositePrincipal(new ArnPrincipal(securityRole(NAMES.guardRole)), new ArnPrincipal(securityRole(NAMES.overrideRole))),
+      // The heartbeat assumes it too, with a session policy that leaves it only the forwarding rules' reads.
+      assumedBy: new CompositePrincipal(...[NAMES.guardRole, NAMES.overrideRole, NAMES.heartbeatRole].map((name) => new ArnPrincipal(securityRole(name)))),
       inlinePolicies: {
         [NAMES.responderPolicy]: new PolicyDocument({
           statements: [
             ...responderStatements(this.partition),
+            new PolicyStatement({
+              sid: 'ReadForwarding',
+              actions: [...HEARTBEAT_READ_ACTIONS],
+              resources: [`arn:${this.partition}:events:*:${this.account}:rule/${NAMES.forwardRulePrefix}*`],
+            }),
             new PolicyStatement({
               sid: 'NeverTouchGuardrailRoles',
               effect: Effect.DENY,
@@ -108,6 +115,7 @@ export class MemberAccountStack extends Stack {
     Validations.of(responder).acknowledge(
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'The responder contains any role or user of the account; inline policy writes cannot be narrowed by policy name, and the guardrail roles are denied explicitly.' },
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:iam::*:policy/AgentGuardrail-*]`, reason: 'Only the guardrail\'s own managed policies.' },
+      { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:events:*:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:rule/${NAMES.forwardRulePrefix}*]`, reason: 'Reads of the guardrail\'s own forwarding rules, in every member region, for the heartbeat.' },
     );
     return responder;
   }

@@ -15,6 +15,7 @@ import { CentralBus } from '../constructs/central-bus.ts';
 import { GuardrailDashboard } from '../constructs/dashboard.ts';
 import { GuardRules } from '../constructs/guard.ts';
 import { GuardrailFunction } from '../constructs/guardrail-function.ts';
+import { Heartbeat } from '../constructs/heartbeat.ts';
 import { Notifications } from '../constructs/notifications.ts';
 import { StateTable } from '../constructs/state-table.ts';
 import { NAMES } from '../names.ts';
@@ -35,6 +36,7 @@ const entry = (path: string) => fileURLToPath(new URL(`../../functions/${path}`,
 export class SecurityAccountStack extends Stack {
   readonly guard: GuardrailFunction;
   readonly override: GuardrailFunction;
+  readonly heartbeat: Heartbeat;
 
   constructor(scope: Construct, id: string, props: SecurityAccountStackProps) {
     super(scope, id, props);
@@ -93,7 +95,26 @@ export class SecurityAccountStack extends Stack {
     }
 
     const guardRules = new GuardRules(this, 'GuardRules', { bus: bus.bus, patterns: props.patterns, guard: this.guard, alarmTopic: notifications.topic });
-    new GuardrailDashboard(this, 'Dashboard', { alarms: [guardRules.deadLetterAlarm, guardRules.errorAlarm] });
+    this.heartbeat = new Heartbeat(this, 'Heartbeat', {
+      entry: entry('heartbeat/handler.ts'),
+      functionName: NAMES.heartbeatFunction,
+      roleName: NAMES.heartbeatRole,
+      environment: {
+        // Spelled out, not the bus's token, so it is the ARN the member rules target, letter for letter.
+        CENTRAL_BUS_ARN: this.formatArn({ service: 'events', resource: 'event-bus', resourceName: NAMES.bus }),
+        FORWARD_RULE_NAMES: props.patterns.map((p) => `${NAMES.forwardRulePrefix}${p.name}`).join(','),
+        MEMBER_REGIONS: config.memberRegions.join(','),
+        DEPLOYMENT_TARGETS: config.deploymentOrganizationalUnits.join(','),
+        MANAGEMENT_ACCOUNT: config.managementAccount,
+        RESPONDER_ROLE_NAME: NAMES.responderRole,
+        PARTITION: this.partition,
+      },
+      policyBundle: props.policyBundle,
+      responderRoleArns: `arn:${this.partition}:iam::*:role/${NAMES.responderRole}`,
+      alarmTopic: notifications.topic,
+      every: Duration.minutes(15),
+    });
+    new GuardrailDashboard(this, 'Dashboard', { alarms: [guardRules.deadLetterAlarm, guardRules.errorAlarm, this.heartbeat.silentAccountAlarm, this.heartbeat.stoppedAlarm] });
 
     // The member stack is synthesized on its own (no assets, no bootstrap) and deployed by a
     // service-managed StackSet from this account as delegated administrator, to every account and region.
@@ -122,7 +143,7 @@ export class SecurityAccountStack extends Stack {
     });
     // The responder's trust policy names the function roles: IAM rejects a trust policy naming a role that
     // does not exist yet, so the stack instances wait for them.
-    stackSet.node.addDependency(this.guard.role, this.override.role);
+    stackSet.node.addDependency(this.guard.role, this.override.role, this.heartbeat.function.role);
 
     acknowledgeFindings(this);
   }
@@ -147,7 +168,7 @@ export function assertTemplateBodyFits(templateBody: string): void {
 
 /** cdk-nag findings that are deliberate, each with its reason. */
 function acknowledgeFindings(stack: SecurityAccountStack): void {
-  for (const fn of [stack.guard, stack.override]) {
+  for (const fn of [stack.guard, stack.override, stack.heartbeat.function]) {
     Validations.of(fn.role).acknowledge(
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(stack)}:iam::*:role/AgentGuardrailResponder]`, reason: 'Contains principals in any member account: the responder role of every account, by name.' },
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.function.logGroup.node.defaultChild as import('aws-cdk-lib').CfnElement)}.Arn>:*]`, reason: 'Log streams of the function\'s own log group.' },

@@ -16,6 +16,8 @@ export interface AuthorizationRequest {
   readonly context?: Record<string, string | string[]>;
   /** SCPs on the principal's account, beside FullAWSAccess at the root and on the account. */
   readonly scps?: readonly unknown[];
+  /** The session policy passed to AssumeRole: the session holds what both it and the role's policies allow. */
+  readonly sessionPolicy?: unknown;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function authorize(request: AuthorizationRequest): Promise<string> 
       },
       identityPolicies: [...(request.identityPolicies ?? [])],
       resourcePolicy: request.resourcePolicy,
+      ...(request.sessionPolicy ? { sessionPolicy: request.sessionPolicy } : {}),
       serviceControlPolicies: request.scps?.length
         ? [
             { orgIdentifier: 'r-root', policies: [{ name: 'FullAWSAccess', policy: FULL_AWS_ACCESS }] },

@@ -8,6 +8,7 @@ import { authorize } from '../helpers/simulate.ts';
 import { resolve, type Template as TwinTemplate } from '../twin/templates.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
+import { HEARTBEAT_SESSION_POLICY } from '../../functions/heartbeat/probe-member.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
@@ -47,5 +48,25 @@ describe('the synthesized responder role, evaluated with iam-simulate', () => {
     expect(await decide('iam:DeleteRole', `arn:aws:iam::${MEMBER}:role/DevOps`)).not.toBe('Allowed');
     expect(await decide('iam:CreateAccessKey', `arn:aws:iam::${MEMBER}:user/alice`)).not.toBe('Allowed');
     expect(await decide('s3:DeleteBucket', 'arn:aws:s3:::prod')).not.toBe('Allowed');
+  });
+});
+
+describe('the heartbeat\'s session of the responder role (session policy), evaluated with iam-simulate', () => {
+  const HEARTBEAT = `arn:aws:sts::${MEMBER}:assumed-role/AgentGuardrailResponder/agent-guardrail-heartbeat`;
+  const asHeartbeat = (action: string, resource: string, context: Record<string, string | string[]> = {}) =>
+    authorize({ principal: HEARTBEAT, action, resource, resourceAccount: MEMBER, identityPolicies: [{ name: 'Contain', policy }], sessionPolicy: JSON.parse(HEARTBEAT_SESSION_POLICY), context });
+
+  it('reads the forwarding rules in any region', async () => {
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      expect(await asHeartbeat('events:DescribeRule', `arn:aws:events:${region}:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).toBe('Allowed');
+      expect(await asHeartbeat('events:ListTargetsByRule', `arn:aws:events:${region}:${MEMBER}:rule/AgentGuardrail-Forward-sts`)).toBe('Allowed');
+    }
+  });
+
+  it('holds none of the responder\'s writes, nor reads of other rules', async () => {
+    expect(await asHeartbeat('iam:PutRolePolicy', `arn:aws:iam::${MEMBER}:role/DevOps`)).not.toBe('Allowed');
+    expect(await asHeartbeat('iam:TagRole', `arn:aws:iam::${MEMBER}:role/DevOps`, { 'aws:TagKeys': ['agent-guardrail:quarantined'] })).not.toBe('Allowed');
+    expect(await asHeartbeat('events:DescribeRule', `arn:aws:events:us-east-1:${MEMBER}:rule/payments-nightly`)).not.toBe('Allowed');
+    expect(await asHeartbeat('events:DisableRule', `arn:aws:events:us-east-1:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).not.toBe('Allowed');
   });
 });

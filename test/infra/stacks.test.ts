@@ -9,10 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { parseDeploymentConfig } from '../../infra/config.ts';
 import { RESPONSE_IAM_ACTIONS, responderActions, SCP_ACTIONS } from '../../functions/core/respond/required-permissions.ts';
+import { HEARTBEAT_READ_ACTIONS } from '../../functions/heartbeat/heartbeat-metrics.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
-const config = CONTEXT.agentGuardrail as { organizationId: string; securityAccount: string; operatorPrincipals: string[] };
+const config = CONTEXT.agentGuardrail as { organizationId: string; securityAccount: string; operatorPrincipals: string[]; region: string; memberRegions: string[] };
 
 let security: Template;
 let member: Template;
@@ -120,13 +121,37 @@ describe('security account stack', () => {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
     });
   });
+  it('checks every member on a schedule against the very rules the member stack deploys, and alarms naming a silent account', () => {
+    security.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: 'AgentGuardrail-Heartbeat',
+      ScheduleExpression: 'rate(15 minutes)',
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^HeartbeatFunction'), 'Arn'] } }),
+    });
+    const fn = Object.values(security.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'AgentGuardrail-Heartbeat' } }))[0]!;
+    const env = (fn.Properties as { Environment: { Variables: Record<string, string> } }).Environment.Variables;
+    const memberRules = Object.values(member.findResources('AWS::Events::Rule')).map((r) => (r.Properties as { Name: string }).Name).sort();
+    expect(env.FORWARD_RULE_NAMES!.split(',').sort()).toEqual(memberRules);
+    expect(env.CENTRAL_BUS_ARN).toBe(`arn:aws:events:${config.region}:${config.securityAccount}:event-bus/agent-guardrail`);
+    expect(env.MEMBER_REGIONS).toBe(config.memberRegions.join(','));
+    const busTargets = Object.values(member.findResources('AWS::Events::Rule')).map((r) => JSON.stringify((r.Properties as { Targets: unknown[] }).Targets[0]));
+    for (const target of busTargets) expect(target).toContain(`:events:${config.region}:${config.securityAccount}:event-bus/agent-guardrail`);
+
+    const alarms = Object.values(security.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as { AlarmName: string; Metrics?: { Expression?: string }[]; TreatMissingData: string; AlarmActions: unknown[] });
+    const silent = alarms.find((a) => a.AlarmName === 'AgentGuardrail-SilentAccount')!;
+    expect(silent.Metrics![0]!.Expression).toBe(`SELECT MAX(ForwardingSilent) FROM SCHEMA("AgentGuardrail", Account, service) WHERE service = 'heartbeat' GROUP BY Account`);
+    const stopped = alarms.find((a) => a.AlarmName === 'AgentGuardrail-HeartbeatStopped')!;
+    expect(stopped.TreatMissingData).toBe('breaching');
+    for (const alarm of [silent, stopped]) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
 });
 
 describe('member account stack', () => {
-  it('trusts the responder role only to the guard and override roles of the security account', () => {
+  it('trusts the responder role only to the guard, override and heartbeat roles of the security account', () => {
     const role = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AgentGuardrailResponder' } }))[0]!;
     expect(trustedPrincipals(role.Properties as TrustingRole)).toEqual([
       `:iam::${config.securityAccount}:role/AgentGuardrail-GuardFunction`,
+      `:iam::${config.securityAccount}:role/AgentGuardrail-HeartbeatFunction`,
       `:iam::${config.securityAccount}:role/AgentGuardrail-OverrideFunction`,
     ]);
   });
@@ -135,7 +160,11 @@ describe('member account stack', () => {
     const role = Object.values(member.findResources('AWS::IAM::Role', { Properties: { RoleName: 'AgentGuardrailResponder' } }))[0]!;
     const statements = (role.Properties as { Policies: { PolicyDocument: { Statement: { Effect: string; Action?: string | string[]; NotAction?: string[]; Resource: unknown }[] } }[] }).Policies[0]!.PolicyDocument.Statement;
     const granted = statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action!]));
-    expect([...granted].sort()).toEqual(responderActions());
+    expect([...granted].sort()).toEqual([...responderActions(), ...HEARTBEAT_READ_ACTIONS].sort());
+    // The heartbeat's reads reach the forwarding rules only.
+    const reads = statements.find((s) => (s as { Sid?: string }).Sid === 'ReadForwarding')!;
+    expect(reads.Action).toEqual([...HEARTBEAT_READ_ACTIONS]);
+    expect(JSON.stringify(reads.Resource)).toMatch(/:rule\/AgentGuardrail-Forward-\*"/);
     expect(new Set(granted).size).toBe(granted.length);
     for (const actions of Object.values(RESPONSE_IAM_ACTIONS)) for (const action of actions) expect(granted).toContain(action);
     const deny = statements.find((s) => s.Effect === 'Deny')!;

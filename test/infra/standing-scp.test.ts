@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { parseDeploymentConfig } from '../../infra/config.ts';
+import { fittedStandingScp } from '../../infra/standing-scp.ts';
 import { ALLOW_ALL, authorize } from '../helpers/simulate.ts';
 import { resolve, type Template as TwinTemplate } from '../twin/templates.ts';
 
@@ -165,5 +166,18 @@ describe('the standing SCP: names and the security account\'s key and queues', (
     expect(await decideIn(SECURITY, 'Admin', 'sqs:SetQueueAttributes', `arn:aws:sqs:us-east-1:${SECURITY}:AgentGuardrail-DeadLetters`)).toBe('ExplicitlyDenied');
     expect(await decideIn(SECURITY, 'Admin', 'sqs:PurgeQueue', `arn:aws:sqs:us-east-1:${SECURITY}:AgentGuardrail-DeadLetters`)).toBe('ExplicitlyDenied');
     expect(await decideIn(SECURITY, 'Admin', 'sqs:SetQueueAttributes', `arn:aws:sqs:us-east-1:${SECURITY}:payments-jobs`)).toBe('Allowed');
+    // The heartbeat's schedule: nobody but a deployment stops or changes it.
+    const schedule = (name: string) => `arn:aws:scheduler:us-east-1:${SECURITY}:schedule/default/${name}`;
+    for (const action of ['scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']) expect(await decideIn(SECURITY, 'Admin', action, schedule('AgentGuardrail-Heartbeat'))).toBe('ExplicitlyDenied');
+    expect(await decideIn(SECURITY, `cdk-hnb659fds-cfn-exec-role-${SECURITY}-us-east-1`, 'scheduler:UpdateSchedule', schedule('AgentGuardrail-Heartbeat'))).toBe('Allowed');
+    expect(await decideIn(SECURITY, 'Admin', 'scheduler:DeleteSchedule', schedule('nightly-report'))).toBe('Allowed');
+  });
+});
+
+describe('the standing SCP against its quota', () => {
+  it('fails the synth, naming the size and the remedy, when the operators named would push it past 5,120 characters', () => {
+    const operators = (n: number) => Array.from({ length: n }, (_, i) => `arn:aws:iam::111111111111:role/SecurityOperator${i}`);
+    expect(JSON.stringify(fittedStandingScp('aws', { securityAccount: '111111111111', operatorPrincipals: operators(1) })).length).toBeLessThanOrEqual(5120);
+    expect(() => fittedStandingScp('aws', { securityAccount: '111111111111', operatorPrincipals: operators(8) })).toThrow(/would be \d{4} characters; an SCP holds at most 5120\. It names each of the 8 operatorPrincipals/);
   });
 });

@@ -9,6 +9,7 @@ export const GUARDRAIL_ROLES = {
   responder: 'AgentGuardrailResponder',
   guard: 'AgentGuardrail-GuardFunction',
   override: 'AgentGuardrail-OverrideFunction',
+  heartbeat: 'AgentGuardrail-HeartbeatFunction',
   scp: 'AgentGuardrailScpResponder',
   /** One per stack instance: IAM is global, so the region is part of the name. */
   forwarderPrefix: 'AgentGuardrail-EventForwarder-',
@@ -38,7 +39,7 @@ export function guardrailRoleArns(deployment: GuardrailDeployment | null): RegEx
   return [
     roleArn(any, escape(GUARDRAIL_ROLES.responder)),
     roleArn(any, `${escape(GUARDRAIL_ROLES.forwarderPrefix)}(?:${regions})`),
-    roleArn(deployment ? escape(deployment.securityAccount) : any, `(?:${escape(GUARDRAIL_ROLES.guard)}|${escape(GUARDRAIL_ROLES.override)})`),
+    roleArn(deployment ? escape(deployment.securityAccount) : any, `(?:${escape(GUARDRAIL_ROLES.guard)}|${escape(GUARDRAIL_ROLES.override)}|${escape(GUARDRAIL_ROLES.heartbeat)})`),
     roleArn(deployment ? escape(deployment.managementAccount) : any, escape(GUARDRAIL_ROLES.scp)),
   ];
 }

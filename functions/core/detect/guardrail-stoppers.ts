@@ -70,6 +70,11 @@ function guardrailQueue(request: Request): string | null {
   return url && lastSegment(url, '/').startsWith(NAME_PREFIX) ? `queue ${lastSegment(url, '/')}` : null;
 }
 
+function guardrailSchedule(request: Request): string | null {
+  const name = text(request.name);
+  return name?.startsWith(NAME_PREFIX) ? `schedule ${name}` : null;
+}
+
 function stackSetsAccess(request: Request): string | null {
   return text(request.servicePrincipal) === STACKSETS_SERVICE ? `StackSets' access (${STACKSETS_SERVICE})` : null;
 }
@@ -105,6 +110,9 @@ const STOPPERS: Readonly<Record<string, (request: Request) => string | null>> = 
   'organizations:DisableAWSServiceAccess': stackSetsAccess,
   'kms:DeleteAlias': guardrailAlias,
   'kms:UpdateAlias': guardrailAlias,
+  // The heartbeat's schedule (its absence also raises AgentGuardrail-HeartbeatStopped).
+  'scheduler:DeleteSchedule': guardrailSchedule,
+  'scheduler:UpdateSchedule': guardrailSchedule,
   'sqs:SetQueueAttributes': guardrailQueue,
   'sqs:DeleteQueue': guardrailQueue,
   'sqs:PurgeQueue': guardrailQueue,

@@ -14,6 +14,7 @@ describe('stopperReason', () => {
     ['a forwarding rule', call('events.amazonaws.com', 'RemoveTargets', { rule: 'AgentGuardrail-Forward-iam', ids: ['1'] }), 'rule AgentGuardrail-Forward-iam'],
     ['a stack instance by ARN', call('cloudformation.amazonaws.com', 'DeleteStack', { stackName: 'arn:aws:cloudformation:us-east-1:111122223333:stack/StackSet-AgentGuardrail-Member-0a1b/9c8d' }), 'stack StackSet-AgentGuardrail-Member-0a1b'],
     ['the key alias', call('kms.amazonaws.com', 'UpdateAlias', { aliasName: 'alias/agent-guardrail', targetKeyId: 'k' }), 'key alias alias/agent-guardrail'],
+    ['the heartbeat schedule', call('scheduler.amazonaws.com', 'DeleteSchedule', { name: 'AgentGuardrail-Heartbeat', groupName: 'default' }), 'schedule AgentGuardrail-Heartbeat'],
     ['a queue', call('sqs.amazonaws.com', 'PurgeQueue', { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/AgentGuardrail-ForwardDeadLetters' }), 'queue AgentGuardrail-ForwardDeadLetters'],
   ])('names %s', (_what, record, touched) => {
     expect(stopperReason(record)).toBe(`${record.eventSource.split('.')[0]}:${record.eventName.replace(/\d{8}(v\d+)?$/, '')} on the guardrail's ${touched}`);

@@ -1,0 +1,69 @@
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { MemberObservation, ObservedRule } from '../core/heartbeat/forwarding-check.ts';
+import { RETRY } from '../aws/clients.ts';
+import { HEARTBEAT_READ_ACTIONS } from './heartbeat-metrics.ts';
+
+/**
+ * The heartbeat's session of a responder role can only read the forwarding rules: a session policy caps
+ * the session at the intersection of the role's permissions and this document, so a heartbeat that can
+ * assume the responder never holds its IAM writes.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
+ */
+export const HEARTBEAT_SESSION_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: [...HEARTBEAT_READ_ACTIONS], Resource: '*' }],
+});
+
+export interface ProbeTarget {
+  readonly account: string;
+  readonly regions: readonly string[];
+  readonly responderRoleArn: string;
+  readonly ruleNames: readonly string[];
+}
+
+const errorText = (error: unknown) => (error as { name?: string }).name ?? (error as Error).message ?? String(error);
+
+/** Reads one account's forwarding rules in every member region through its responder role. */
+export async function probeMember(sts: STSClient, target: ProbeTarget): Promise<MemberObservation[]> {
+  const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
+  let credentials;
+  try {
+    const response = await sts.send(
+      new AssumeRoleCommand({ RoleArn: target.responderRoleArn, RoleSessionName: 'agent-guardrail-heartbeat', DurationSeconds: 900, Policy: HEARTBEAT_SESSION_POLICY }),
+    );
+    const c = response.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('no credentials returned');
+    credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  } catch (error) {
+    return target.regions.map((region) => ({ account: target.account, region, reached: false, reason: errorText(error) }));
+  }
+  const events = await import('@aws-sdk/client-eventbridge');
+  return Promise.all(
+    target.regions.map(async (region): Promise<MemberObservation> => {
+      const client = new events.EventBridgeClient({ ...RETRY, region, credentials });
+      try {
+        const rules = await Promise.all(target.ruleNames.map((name) => readRule(client, events, name)));
+        return { account: target.account, region, reached: true, rules };
+      } catch (error) {
+        return { account: target.account, region, reached: false, reason: errorText(error) };
+      } finally {
+        client.destroy();
+      }
+    }),
+  );
+}
+
+async function readRule(
+  client: import('@aws-sdk/client-eventbridge').EventBridgeClient,
+  events: typeof import('@aws-sdk/client-eventbridge'),
+  name: string,
+): Promise<ObservedRule | null> {
+  try {
+    const rule = await client.send(new events.DescribeRuleCommand({ Name: name }));
+    const targets = await client.send(new events.ListTargetsByRuleCommand({ Rule: name }));
+    return { name, state: rule.State ?? null, targetArns: (targets.Targets ?? []).map((t) => t.Arn ?? '') };
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') return null;
+    throw error;
+  }
+}
