@@ -8,7 +8,7 @@ import { authorize } from '../helpers/simulate.ts';
 import { resolve, type Template as TwinTemplate } from '../twin/templates.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
-import { HEARTBEAT_SESSION_POLICY } from '../../functions/heartbeat/probe-member.ts';
+import { HEARTBEAT_SESSION_POLICY } from '../../functions/aws/member-forwarding-probe.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { runHeartbeat } from '../../../../functions/core/heartbeat/run-heartbeat.ts';
-import { HEARTBEAT_SESSION_POLICY, probeMember } from '../../../../functions/heartbeat/probe-member.ts';
+import { HEARTBEAT_SESSION_POLICY, probeMember } from '../../../../functions/aws/member-forwarding-probe.ts';
 
 const expected = { ruleNames: ['AgentGuardrail-Forward-iam'], busArn: 'arn:aws:events:us-east-1:111111111111:event-bus/agent-guardrail' };
 

@@ -1,7 +1,7 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { MemberObservation, ObservedRule } from '../core/heartbeat/forwarding-check.ts';
-import { RETRY } from '../aws/clients.ts';
-import { HEARTBEAT_READ_ACTIONS } from './heartbeat-metrics.ts';
+import { HEARTBEAT_READ_ACTIONS } from '../heartbeat/heartbeat-metrics.ts';
+import { RETRY } from './clients.ts';
 
 /**
  * The heartbeat's session of a responder role can only read the forwarding rules: a session policy caps
