@@ -99,7 +99,8 @@ async function execute(payload: OverridePayload, deps: OverrideDependencies): Pr
       const active = activeContainments(entries);
       if (active.length === 0) throw new OverrideError('NothingToRelease', `no containment in force for ${principalArn}`);
       const changes = active.flatMap((e) => e.changes);
-      await revertChanges(changes, deps.ports);
+      const identity = principal.kind === 'user' ? { target: 'user' as const, name: principalArn.slice(principalArn.lastIndexOf('/') + 1) } : { target: 'role' as const, name: principal.roleName! };
+      await revertChanges(changes, deps.ports, { account: principal.account, identity });
       await rememberDocuments(deps.ledger, changes, true);
       await deps.ledger.releaseResponse(principalArn);
       if (principal.kind === 'role-session') await deps.ledger.markQuarantined(principalArn, false);

@@ -3,8 +3,8 @@ import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { ValidationResult } from '../cloudtrail/validate-record.ts';
 import type { CompiledPolicy, CompiledRule } from '../policy/compile-policy.ts';
 import { IAM_EXPRESSIBLE_SIGNALS, planResponse, type ResponsePlan } from '../respond/plan-response.ts';
-import { PENDING_WAIT_MS, type GuardrailState } from '../state/guardrail-state.ts';
-import type { Finding, Verdict } from './finding.ts';
+import { PENDING_WAIT_MS, type AgentSession, type GuardrailState } from '../state/guardrail-state.ts';
+import type { Finding, LineageRole, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
 import { ASSUME_ROLE_EVENTS, observeSession, sessionsMintedBy } from './observe-session.ts';
 import { holdsSession, identifyPrincipal, type Principal } from './principal.ts';
@@ -35,6 +35,8 @@ interface Learned {
 }
 /** Other agent sessions of a role a containment names by aws:userid, at most (inline policies are 10,240 characters a role). */
 const MAX_BOUND_SESSIONS = 10;
+/** Roles of a chain bound beside the contained one (each is one more inline write). */
+const MAX_LINEAGE_DEPTH = 3;
 const NOTHING_LEARNED: Learned = { late: [], note: null, signalDrop: null };
 
 /** The finding for input that failed validation: answered, never acted on. */
@@ -137,6 +139,23 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     return { late, note, signalDrop };
   }
 
+  /**
+   * The roles an agent session was chained from, nearest first, each with the agent's sessions on it: from any
+   * of them the agent could assume the contained role again under a new session name, which no statement on
+   * the contained role can name in advance. Bounded by depth, and a role met twice ends the walk.
+   */
+  async function lineageOf(session: AgentSession | null, at: number): Promise<LineageRole[]> {
+    const roles: LineageRole[] = [];
+    let parent = session?.parent ?? null;
+    while (parent && roles.length < MAX_LINEAGE_DEPTH && !roles.some((r) => r.roleArn === parent!.roleArn)) {
+      const recorded = await state.agentSessionsOn(parent.roleArn, at);
+      const sessions = [...new Set([parent.roleSessionKey, ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS);
+      roles.push({ roleArn: parent.roleArn, sessions });
+      parent = (await state.findSession({ accessKeyId: null, roleSessionKey: parent.roleSessionKey }, at))?.parent ?? null;
+    }
+    return roles;
+  }
+
   async function evaluate(record: CloudTrailRecord, isLate = false): Promise<Finding[]> {
     const at = Date.parse(record.eventTime);
     const principal = identifyPrincipal(record);
@@ -172,6 +191,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const rule = learned.signalDrop ? policy.signalDropRule : tamper ? policy.tamperRule : agentRule;
 
     let agentSessions: readonly string[] | undefined;
+    let lineageRoles: LineageRole[] | undefined;
     const finding = (verdict: Verdict, reason: string, plan: ResponsePlan | null = null): Finding => ({
       eventID: record.eventID,
       eventName: record.eventName,
@@ -184,7 +204,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       response: plan?.response ?? null,
       reason: isLate ? `late (AssumeRole arrived after the call): ${reason}` : reason,
       late: isLate,
-      detail: { record, action, principal, signalEvidence: signals.map((s) => s.evidence), plan, ...(agentSessions?.length ? { agentSessions } : {}) },
+      detail: { record, action, principal, signalEvidence: signals.map((s) => s.evidence), plan, ...(agentSessions?.length ? { agentSessions } : {}), ...(lineageRoles?.length ? { lineageRoles } : {}) },
     });
 
     if (!rule) {
@@ -224,6 +244,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     if (isRoleSession && principal.arn && (plan.scope === 'agent' || plan.scope === 'session') && isAgent) {
       // The whole list, this session included (agent-conditions.ts: lineageCondition says why).
       agentSessions = (await state.agentSessionsOn(principal.arn, at)).sort().slice(0, MAX_BOUND_SESSIONS);
+      lineageRoles = await lineageOf(session, at);
     }
     // The agent's sessions of the role are revoked: one it mints after this is revoked again (learn above).
     if (plan.response === 'revoke-sessions' && isRoleSession && principal.arn) await state.rememberRevocation(principal.arn, at);

@@ -33,4 +33,12 @@ export interface FindingDetail {
   readonly plan: ResponsePlan | null;
   /** aws:userid of the agent sessions recorded on the violating session's role (all bound). */
   readonly agentSessions?: readonly string[];
+  /** The roles the agent chained from, each with the agent sessions on it (all bound there too). */
+  readonly lineageRoles?: readonly LineageRole[];
+}
+
+export interface LineageRole {
+  readonly roleArn: string;
+  /** aws:userid of the agent's sessions on the role. */
+  readonly sessions: readonly string[];
 }

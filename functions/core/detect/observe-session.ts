@@ -98,6 +98,7 @@ export function observeSession(
       signals,
       evidence: evidence.join(', '),
       expiresAt,
+      parent: callerSession?.roleSessionKey && callerSession.roleArn ? { roleArn: callerSession.roleArn, roleSessionKey: callerSession.roleSessionKey } : null,
     },
   };
 }

@@ -209,14 +209,21 @@ function withoutAddedStatements(current: PolicyDocument | null, previous: Policy
 }
 
 /**
- * Undoes applied changes in reverse order, restoring exactly what each replaced (release).
+ * Undoes applied changes in reverse order, restoring exactly what each replaced (release). A change on
+ * another identity than the one released (a role the agent chained from, a user it created) may share its
+ * policy with that identity's own containment: only the statements the change added are taken out there.
  */
-export async function revertChanges(changes: readonly AppliedChange[], ports: ApplyPorts): Promise<void> {
+export async function revertChanges(changes: readonly AppliedChange[], ports: ApplyPorts, released?: { readonly account: string; readonly identity: IdentityRef }): Promise<void> {
+  const isReleased = (account: string, identity: IdentityRef) =>
+    !released || (released.account === account && released.identity.target === identity.target && released.identity.name === identity.name);
   for (const change of [...changes].reverse()) {
     switch (change.kind) {
       case 'inline-policy': {
         const iam = await ports.iamFor(change.account);
-        if (change.previous) await iam.putInlinePolicy(change.identity, change.policyName, change.previous);
+        const restored = isReleased(change.account, change.identity)
+          ? change.previous
+          : withoutAddedStatements(await iam.getInlinePolicy(change.identity, change.policyName), change.previous, change.document);
+        if (restored) await iam.putInlinePolicy(change.identity, change.policyName, restored);
         else await iam.deleteInlinePolicy(change.identity, change.policyName);
         break;
       }

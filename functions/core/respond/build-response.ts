@@ -4,6 +4,7 @@ import { RESPONSE_BUILDERS } from './builders/index.ts';
 import { IAM_EXPRESSIBLE_SIGNALS } from './plan-response.ts';
 import type { ResponseInput, ResponseWrites } from './response-input.ts';
 import { agentCreations } from './agent-creations.ts';
+import { lineageWrites } from './builders/lineage-roles.ts';
 
 /**
  * Where identity policies cannot reach the principal (an Identity Center role: its policies belong to the
@@ -46,7 +47,13 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     agents: policy.policy.agents,
     agentSessions: detail.agentSessions ?? [],
   };
-  const built = withScpFallback(RESPONSE_BUILDERS[detail.plan.response](input), input);
+  const contained = withScpFallback(RESPONSE_BUILDERS[detail.plan.response](input), input);
+  // The roles the agent chained from are bound too (lineage-roles.ts), wherever the contained role is.
+  const fromLineage =
+    detail.lineageRoles?.length && detail.principal.arn && detail.plan.response !== 'notify'
+      ? lineageWrites({ lineage: detail.lineageRoles, containedRoleArn: detail.principal.arn, actionPatterns: rule.actionPatterns, resourcePatterns: rule.resourcePatterns, action: detail.action })
+      : [];
+  const built = fromLineage.length > 0 ? { ...contained, writes: [...contained.writes, ...fromLineage] } : contained;
   // What the agent created in this call is the agent's, contained with it (unless nothing is contained).
   if (built.cannotContain || detail.plan.response === 'notify') return built;
   const created = agentCreations(detail.record, revokeBefore);

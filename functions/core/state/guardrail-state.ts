@@ -15,6 +15,8 @@ export interface AgentSession {
   readonly evidence: string;
   /** Epoch ms; after this the session is gone and the entry may be dropped. */
   readonly expiresAt: number;
+  /** The agent session that assumed this one (role chaining): where the agent came from, and can go back to. */
+  readonly parent?: { readonly roleArn: string; readonly roleSessionKey: string } | null;
 }
 
 /** How long a call waits for the AssumeRole of its session: the longest an STS session can last (12 h). */

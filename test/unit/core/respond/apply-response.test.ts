@@ -146,3 +146,19 @@ describe('release of a shared SCP', () => {
     expect(scps.get(`AgentGuardrail-Scp-${ACCOUNT}`)?.Statement.map((s) => s.Sid)).toEqual(['DenyOps']);
   });
 });
+
+describe('release of a containment that also wrote on another role (the role the agent chained from)', () => {
+  it("takes out only that containment's statements there, and keeps the other role's own containment", async () => {
+    const iam = new FakeIam();
+    const on = (name: string, sid: string): ResponseWrites['writes'][number] => ({
+      target: 'role', account: ACCOUNT, name, policyName: 'AgentGuardrail-DenyActions', policyType: 'inline',
+      document: document([{ Sid: sid, Effect: 'Deny', Action: 'iam:PutRolePolicy', Resource: '*' }]),
+    });
+    // Build's containment also binds the agent on DevOps; then DevOps gets a containment of its own.
+    const build = await applyResponse({ writes: [on('Build', 'DenyAgentLineage'), on('DevOps', 'DenyAgentReentry')], roleTags: {}, effects: [], cannotContain: null }, portsFor(iam));
+    await applyResponse({ writes: [on('DevOps', 'DenyAgentTagaiagent')], roleTags: {}, effects: [], cannotContain: null }, portsFor(iam));
+    await revertChanges(build, portsFor(iam), { account: ACCOUNT, identity: { target: 'role', name: 'Build' } });
+    expect(iam.inline.get('role/Build')?.size ?? 0).toBe(0);
+    expect(iam.inline.get('role/DevOps')!.get('AgentGuardrail-DenyActions')!.Statement.map((s) => s.Sid)).toEqual(['DenyAgentTagaiagent']);
+  });
+});

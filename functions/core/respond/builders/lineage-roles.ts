@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import type { LineageRole } from '../../detect/finding.ts';
+import { document, type PolicyStatement } from '../policy-document.ts';
+import type { PlannedWrite } from '../response-input.ts';
+import { DENY_ACTION_POLICY } from './deny-action.ts';
+import { inlineWrite } from './target.ts';
+
+interface LineageInput {
+  readonly lineage: readonly LineageRole[];
+  /** The role the agent was contained in, which its sessions up the chain may not assume again. */
+  readonly containedRoleArn: string;
+  readonly actionPatterns: readonly string[];
+  readonly resourcePatterns: readonly string[];
+  readonly action: string;
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
+
+/**
+ * On every role the agent chained from, a statement bound to the agent's sessions there (aws:userid, the
+ * whole list, as on the contained role: lineageCondition in agent-conditions.ts says why) denying the rule's
+ * actions, and one denying them sts:AssumeRole of the contained role: from a parent session the agent could
+ * otherwise mint a new session of it, whose name no statement on the contained role can know in advance.
+ * Statement ids match the contained role's (DenyAgentLineage + the resource set), so merging stays per rule.
+ * @example lineageWrites({ lineage: [{ roleArn: devOpsArn, sessions: ['AROA…:agent-run'] }], ... })[0].name // 'DevOps'
+ */
+export function lineageWrites(input: LineageInput): PlannedWrite[] {
+  const actions = input.actionPatterns.length > 0 ? [...input.actionPatterns].sort() : [input.action];
+  const resources = [...input.resourcePatterns];
+  const scopeTag = resources.length === 1 && resources[0] === '*' ? '' : `On${createHash('sha256').update(resources.join('\n')).digest('hex').slice(0, 8)}`;
+  const writes: PlannedWrite[] = [];
+  for (const role of input.lineage) {
+    const match = ROLE_ARN.exec(role.roleArn);
+    if (!match || role.sessions.length === 0 || role.roleArn === input.containedRoleArn) continue;
+    const condition = { StringEquals: { 'aws:userid': [...role.sessions] } };
+    const statements: PolicyStatement[] = [
+      { Sid: `DenyAgentLineage${scopeTag}`, Effect: 'Deny', Action: actions.length === 1 ? actions[0]! : actions, Resource: resources.length === 1 ? resources[0]! : resources, Condition: condition },
+      { Sid: 'DenyAgentReentry', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: input.containedRoleArn, Condition: condition },
+    ];
+    writes.push(inlineWrite({ target: 'role', account: match[1]!, name: match[2]! }, DENY_ACTION_POLICY, document(statements)));
+  }
+  return writes;
+}
