@@ -244,13 +244,19 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     if (isRoleSession && principal.arn && (plan.scope === 'agent' || plan.scope === 'session') && isAgent) {
       // The whole list, this session included (agent-conditions.ts: lineageCondition says why).
       agentSessions = (await state.agentSessionsOn(principal.arn, at)).sort().slice(0, MAX_BOUND_SESSIONS);
-      lineageRoles = await lineageOf(session, at);
     }
+    // Whatever the scope on this role, the sessions the agent chained from are bound where they are.
+    if (isRoleSession && isAgent && principal.arn && plan.response !== 'notify') lineageRoles = await lineageOf(session, at);
     // The agent's sessions of the role are revoked: one it mints after this is revoked again (learn above).
     if (plan.response === 'revoke-sessions' && isRoleSession && principal.arn) await state.rememberRevocation(principal.arn, at);
     const escalation = `${plan.escalated ? `, escalated after ${strikes} strikes` : ''}${agentOnProtectedRole ? `; ${protection!.reason}: its agent requests only, by SCP` : ''}`;
+    // What the response cannot reach, said where it is read: the chain's parent sessions are bound, but a new
+    // session they chain into another role is known only from its AssumeRole or first call.
+    const limit = lineageRoles?.length
+      ? ` Not preventable here: a parent session (${lineageRoles.map((r) => r.roleArn).join(', ')}) chaining into another role is contained on its first call there; a trust policy requiring the agent tag on AssumeRole (agent-guardrail compile trust) prevents it.`
+      : '';
     return [
-      finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).`, plan),
+      finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).${limit}`, plan),
       ...lateFindings,
     ];
   }
