@@ -68,11 +68,13 @@ beforeAll(async () => {
     DEPLOYMENT_TARGETS: ou,
     MANAGEMENT_ACCOUNT: SECURITY_ACCOUNT,
     POWERTOOLS_METRICS_DISABLED: 'false',
+    // The silent accounts are logged as errors, as they should be: not in the test's output.
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
 });
 
 afterAll(() => {
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  Object.assign(process.env, { POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' });
 });
 
 describe('heartbeat against moto', () => {
