@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { isGuardrailError } from '../functions/core/errors.ts';
 import { VERDICTS } from '../functions/core/detect/finding.ts';
 import { checkCommand } from './check-command.ts';
+import { compileScpCommand } from './compile-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { invokeCommand } from './invoke-command.ts';
 import { planCommand } from './plan-command.ts';
@@ -85,6 +86,16 @@ function buildProgram(): Command {
     .addArgument(new Command().createArgument('<handler>', 'guard or override').choices(['guard', 'override']))
     .argument('<event-file>', 'the event or override payload, as JSON')
     .action(async (handler: 'guard' | 'override', file: string) => exitWith(await invokeCommand(handler, file)));
+
+  const compile = program.command('compile').description('compile the policy into preventive IAM documents: SCPs, a trust policy statement, a permission boundary');
+  const modeOption = () => new Option('--mode <mode>', 'the mode to compile for, overriding the policy file (as the deployment context does)').choices(['monitor', 'enforce']);
+  compile
+    .command('scp')
+    .description('the SCPs denying every prevent: true rule\'s actions to agent sessions IAM can recognise')
+    .addOption(policyOption())
+    .addOption(modeOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (options) => exitWith(await compileScpCommand(options)));
 
   program
     .command('demo')

@@ -70,6 +70,10 @@ export const ruleSchema = z
       })
       .strict(),
     response: z.enum(RESPONSE_NAMES),
+    prevent: z
+      .boolean()
+      .default(false)
+      .describe('Also deny the rule\'s actions up front to agent sessions IAM can recognise (MCP, session tag, source identity), by SCP: `agent-guardrail compile scp`.'),
     escalate: z
       .object({
         after: z.number().int().min(1).max(1000),
@@ -109,6 +113,14 @@ export const policySchema = z
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
     policy.rules.forEach((rule, index) => {
+      // An SCP sees the action and resource, never a call's parameters nor a console sign-in event.
+      if (rule.prevent && rule.match.parameters) {
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'prevent'], message: 'a rule that matches on parameters cannot be prevented: IAM does not see them' });
+      }
+      const eventOnly = rule.match.actions.find((action) => action.startsWith('signin:'));
+      if (rule.prevent && eventOnly) {
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'prevent'], message: `${eventOnly} is a sign-in event, not an IAM action: it cannot be prevented` });
+      }
       const first = seen.get(rule.id);
       if (first !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `duplicate rule id (also rules[${first}])` });

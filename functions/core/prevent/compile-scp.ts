@@ -1,0 +1,138 @@
+import { GuardrailError } from '../errors.ts';
+import type { ActionCatalogue } from '../policy/action-catalogue.ts';
+import type { CompiledPolicy } from '../policy/compile-policy.ts';
+import { agentConditions, type AgentCondition } from '../respond/agent-conditions.ts';
+import { document, QUOTAS, type PolicyDocument, type PolicyStatement } from '../respond/policy-document.ts';
+import { packActions } from './pack-actions.ts';
+
+/**
+ * AWS attaches at most 5 SCPs to a root, OU or account, FullAWSAccess among them where it is kept: the
+ * preventive ones get 4. Each is at most 5,120 characters as submitted (whitespace counts: submitted minified).
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
+export const MAX_PREVENTIVE_SCPS = 4;
+export const PREVENTIVE_SCP_PREFIX = 'AgentGuardrail-Prevent-';
+
+/** Every signal IAM evaluates: AWS MCP server, session tags, source identity (agent-conditions.ts). */
+const IAM_SIGNALS = ['mcp-service', 'session-tag', 'source-identity'] as const;
+
+export class PreventionDoesNotFit extends GuardrailError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PreventionDoesNotFit';
+  }
+}
+
+export interface PreventiveScp {
+  readonly name: string;
+  readonly document: PolicyDocument;
+}
+
+export interface PreventiveScps {
+  readonly policies: readonly PreventiveScp[];
+  readonly summary: {
+    readonly rules: readonly string[];
+    /** Distinct IAM actions denied (as the catalogue knows them). */
+    readonly actions: number;
+    /** Action patterns written after packing, per signal. */
+    readonly patterns: number;
+    /** The IAM conditions each action is denied under (one statement per condition). */
+    readonly conditions: readonly string[];
+    /** Characters of each policy as submitted. */
+    readonly sizes: readonly number[];
+  };
+}
+
+interface Group {
+  readonly resources: readonly string[];
+  readonly patterns: readonly string[];
+}
+
+/** The prevent rules' actions, packed per service, one group per resource set (resources carry over). */
+function groupsOf(policy: CompiledPolicy, catalogue: ActionCatalogue, ruleIds: readonly string[]): { groups: Group[]; actions: number } {
+  const byResources = new Map<string, Set<string>>();
+  for (const id of ruleIds) {
+    const rule = policy.rules.find((r) => r.id === id)!;
+    const key = JSON.stringify([...rule.resourcePatterns].sort());
+    const actions = byResources.get(key) ?? new Set<string>();
+    for (const action of rule.actions) actions.add(action);
+    byResources.set(key, actions);
+  }
+  let total = 0;
+  const groups: Group[] = [];
+  for (const [key, actions] of [...byResources.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    total += actions.size;
+    const byService = new Map<string, string[]>();
+    for (const action of actions) {
+      const [service, name] = action.split(':') as [string, string];
+      byService.set(service, [...(byService.get(service) ?? []), name]);
+    }
+    const patterns = [...byService.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .flatMap(([service, names]) => packActions(service, names, catalogue.actionsOf(service) ?? []));
+    groups.push({ resources: JSON.parse(key) as string[], patterns });
+  }
+  return { groups, actions: total };
+}
+
+const size = (statements: readonly PolicyStatement[]) => JSON.stringify(document([...statements])).length;
+
+/**
+ * The SCPs that deny every `prevent: true` rule's actions to the agent sessions IAM can recognise, one
+ * statement per signal (conditions on different keys cannot be ORed in one statement): `Bool
+ * aws:ViaAWSMCPService` (https://docs.aws.amazon.com/agent-toolkit/latest/userguide/security_iam_id-based-policy-examples.html),
+ * `StringEquals aws:PrincipalTag/<key>` per session tag, `StringLike aws:SourceIdentity` per prefix. Packed
+ * into as few policies as fit, each within the SCP quota as submitted; monitor mode compiles nothing.
+ * @example compilePreventiveScps(policy, catalogue).policies[0].name // 'AgentGuardrail-Prevent-1'
+ */
+export function compilePreventiveScps(policy: CompiledPolicy, catalogue: ActionCatalogue): PreventiveScps {
+  const ruleIds = policy.policy.rules.filter((rule) => rule.prevent).map((rule) => rule.id);
+  const conditions: AgentCondition[] = agentConditions([...IAM_SIGNALS], policy.policy.agents);
+  if (policy.policy.mode === 'monitor' || ruleIds.length === 0 || conditions.length === 0) {
+    return { policies: [], summary: { rules: policy.policy.mode === 'monitor' ? [] : ruleIds, actions: 0, patterns: 0, conditions: conditions.map((c) => c.sid), sizes: [] } };
+  }
+  const { groups, actions } = groupsOf(policy, catalogue, ruleIds);
+
+  const policies: PolicyStatement[][] = [[]];
+  const current = () => policies[policies.length - 1]!;
+  groups.forEach((group, g) => {
+    for (const condition of conditions) {
+      let part = 0;
+      let statement: PolicyStatement | null = null;
+      for (const pattern of group.patterns) {
+        const grown: PolicyStatement = statement
+          ? { ...statement, Action: [...(statement.Action as string[]), pattern] }
+          : { Sid: `Prevent${condition.sid}G${g}P${part}`, Effect: 'Deny', Action: [pattern], Resource: group.resources.length === 1 ? group.resources[0]! : [...group.resources], Condition: condition.condition };
+        const others = current().filter((s) => s !== statement);
+        if (size([...others, grown]) <= QUOTAS.scpChars) {
+          if (statement) current().splice(current().indexOf(statement), 1, grown);
+          else current().push(grown);
+          statement = grown;
+          continue;
+        }
+        // This policy is full: the statement goes on in the next one.
+        if (policies.length === MAX_PREVENTIVE_SCPS) {
+          throw new PreventionDoesNotFit(
+            `the prevent rules (${ruleIds.join(', ')}) deny ${actions} actions under ${conditions.length} conditions, more than ${MAX_PREVENTIVE_SCPS} SCPs of ` +
+              `${QUOTAS.scpChars} characters hold: set prevent on fewer rules, name actions with wildcards, or recognise agents by fewer session tags`,
+          );
+        }
+        policies.push([]);
+        part++;
+        statement = { Sid: `Prevent${condition.sid}G${g}P${part}`, Effect: 'Deny', Action: [pattern], Resource: group.resources.length === 1 ? group.resources[0]! : [...group.resources], Condition: condition.condition };
+        current().push(statement);
+      }
+    }
+  });
+  const documents = policies.filter((statements) => statements.length > 0).map((statements) => document(statements.map((s) => ((s.Action as string[]).length === 1 ? { ...s, Action: (s.Action as string[])[0]! } : s))));
+  return {
+    policies: documents.map((doc, i) => ({ name: `${PREVENTIVE_SCP_PREFIX}${i + 1}`, document: doc })),
+    summary: {
+      rules: ruleIds,
+      actions,
+      patterns: groups.reduce((sum, group) => sum + group.patterns.length, 0),
+      conditions: conditions.map((c) => c.sid),
+      sizes: documents.map((doc) => JSON.stringify(doc).length),
+    },
+  };
+}
