@@ -3,7 +3,10 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildPolicyBundle } from '../functions/config/build-policy-bundle.ts';
 import { compilePolicyBundle } from '../functions/config/runtime-policy.ts';
+import { loadActionCatalogue } from '../functions/config/iam-data-catalogue.ts';
+import { servicesOf } from '../functions/core/policy/schema.ts';
 import { compileEventPatterns } from '../functions/core/policy/compile-event-patterns.ts';
+import { compilePreventiveScps } from '../functions/core/prevent/compile-scp.ts';
 import { parseDeploymentConfig } from './config.ts';
 import { QuietDeprecations } from './quiet-deprecations.ts';
 import { ManagementAccountStack } from './stacks/management-account-stack.ts';
@@ -26,7 +29,11 @@ export async function buildApp(app: App): Promise<{
     managementAccount: config.managementAccount,
     memberRegions: config.memberRegions,
   });
-  const patterns = compileEventPatterns(compilePolicyBundle(policyBundle));
+  const compiledPolicy = compilePolicyBundle(policyBundle);
+  const patterns = compileEventPatterns(compiledPolicy);
+  // The same compiler as `agent-guardrail compile scp`, over the whole IAM catalogue of the policy's services:
+  // the bundle carries only the actions the rules name, against which every wildcard would look safe.
+  const prevention = compilePreventiveScps(compiledPolicy, await loadActionCatalogue(servicesOf(policyBundle.policy)));
   const env = { account: config.securityAccount, region: config.region };
   const security = new SecurityAccountStack(app, 'AgentGuardrail-Security', { env, config, policyBundle, patterns });
   // Also deployable on its own (one account, for trials); the StackSet deploys the same template everywhere.
@@ -36,6 +43,8 @@ export async function buildApp(app: App): Promise<{
     securityAccount: config.securityAccount,
     deploymentOrganizationalUnits: config.deploymentOrganizationalUnits,
     operatorPrincipals: config.operatorPrincipals,
+    preventiveScps: prevention.policies,
+    preventionTargets: config.preventionTargets ?? config.deploymentOrganizationalUnits,
   });
   // A service-managed StackSet never deploys to the management account, even inside a targeted OU, so the
   // management account gets the member stack as plain stacks, one per member region.

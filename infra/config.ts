@@ -38,6 +38,8 @@ export const deploymentConfigSchema = z
     deploymentOrganizationalUnits: z.array(z.string().regex(/^(r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$/)).min(1),
     /** IAM principals (role or user ARNs) allowed to invoke the override function. */
     operatorPrincipals: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, 'must be an IAM role or user ARN')).min(1),
+    /** Where the preventive SCPs (`compile scp`) are attached; default: the deployment's OUs. */
+    preventionTargets: z.array(z.string().regex(/^(r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$/)).min(1).optional(),
     notificationEmails: z.array(z.string().email()).default([]),
     /** Overrides the policy file's mode for this deployment. */
     mode: z.enum(['monitor', 'enforce']).optional(),

@@ -25,7 +25,8 @@ export interface GuardrailFunctions {
  */
 export function fittedStandingScp(partition: string, functions: GuardrailFunctions): Record<string, unknown> {
   const scp = standingScp(partition, functions);
-  const size = JSON.stringify(scp).length;
+  // Measured in the longest partition's spelling: the partition may still be a token here.
+  const size = JSON.stringify(standingScp('aws-us-gov', functions)).length;
   if (size > QUOTAS.scpChars) {
     throw new Error(
       `the standing SCP would be ${size} characters; an SCP holds at most ${QUOTAS.scpChars}. ` +

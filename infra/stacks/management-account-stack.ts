@@ -6,6 +6,7 @@ import { GUARDRAIL_SCP_TAG, SCP_PERMISSIONS } from '../../functions/core/respond
 import { NAMES } from '../names.ts';
 import { fittedStandingScp } from '../standing-scp.ts';
 import { CfnPolicy } from 'aws-cdk-lib/aws-organizations';
+import type { PreventiveScp } from '../../functions/core/prevent/compile-scp.ts';
 
 /** Name of the standing SCP (the guardrail's scp-deny responses are AgentGuardrail-Scp-<account>). */
 export const STANDING_SCP_NAME = 'AgentGuardrail-Standing';
@@ -15,7 +16,16 @@ export interface ManagementAccountStackProps extends StackProps {
   /** Where the member stack is deployed: the standing SCP is attached there too. */
   readonly deploymentOrganizationalUnits: readonly string[];
   readonly operatorPrincipals: readonly string[];
+  /** The preventive SCPs compiled from the policy (`agent-guardrail compile scp`), and where they go. */
+  readonly preventiveScps: readonly PreventiveScp[];
+  readonly preventionTargets: readonly string[];
 }
+
+/**
+ * A root, OU or account holds at most 5 SCPs, FullAWSAccess among them.
+ * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
+ */
+const SCPS_PER_TARGET = 5;
 
 /** The role for scp-deny in the management account, trusted only by the guard's and override's roles. */
 export class ManagementAccountStack extends Stack {
@@ -62,6 +72,25 @@ export class ManagementAccountStack extends Stack {
       content: JSON.parse(JSON.stringify(fittedStandingScp(this.partition, { securityAccount: props.securityAccount, operatorPrincipals: props.operatorPrincipals }))),
       targetIds: [...props.deploymentOrganizationalUnits],
     });
+    // The preventive SCPs deny the prevent rules' actions to agents before they happen. Where they share a
+    // target with the standing SCP, both count against the target's SCP quota beside FullAWSAccess.
+    const shared = props.preventionTargets.filter((target) => props.deploymentOrganizationalUnits.includes(target));
+    const used = 1 + props.preventiveScps.length + (shared.length > 0 ? 1 : 0);
+    if (used > SCPS_PER_TARGET) {
+      throw new Error(
+        `${props.preventiveScps.length} preventive SCPs beside FullAWSAccess and the standing SCP on ${shared.join(', ')} make ${used}; a target holds at most ${SCPS_PER_TARGET}. ` +
+          'Attach prevention elsewhere (preventionTargets: the parent OU or the root) or set prevent on fewer rules.',
+      );
+    }
+    for (const scp of props.preventiveScps) {
+      new CfnPolicy(this, scp.name, {
+        name: scp.name,
+        description: 'agent-guardrail: the prevent rules, denied to agent sessions IAM recognises',
+        type: 'SERVICE_CONTROL_POLICY',
+        content: JSON.parse(JSON.stringify(scp.document)),
+        targetIds: [...props.preventionTargets],
+      });
+    }
     Validations.of(this.scpRole).acknowledge(
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
