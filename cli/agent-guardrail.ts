@@ -3,7 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { isGuardrailError } from '../functions/core/errors.ts';
 import { VERDICTS } from '../functions/core/detect/finding.ts';
 import { checkCommand } from './check-command.ts';
-import { compileScpCommand } from './compile-command.ts';
+import { compileBoundaryCommand, compileScpCommand, compileTrustCommand } from './compile-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { invokeCommand } from './invoke-command.ts';
 import { planCommand } from './plan-command.ts';
@@ -96,6 +96,17 @@ function buildProgram(): Command {
     .addOption(modeOption())
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (options) => exitWith(await compileScpCommand(options)));
+  compile
+    .command('trust')
+    .description('the trust policy statements that let a caller assume a role only with the agent\'s session tags and source identity')
+    .requiredOption('--agent-caller <arn>', 'the IAM role or user the agent runner assumes roles from')
+    .addOption(policyOption())
+    .action(async (options) => exitWith(await compileTrustCommand(options)));
+  compile
+    .command('boundary')
+    .description('a permission boundary for roles that exist only for agents: never the prevent rules\' actions')
+    .addOption(policyOption())
+    .action(async (options) => exitWith(await compileBoundaryCommand(options)));
 
   program
     .command('demo')

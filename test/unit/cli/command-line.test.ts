@@ -201,3 +201,28 @@ describe('input that is not CloudTrail', () => {
     expect(jsonLines(stdout)[0]).toMatchObject({ eventName: 'RotateKey', verdict: 'allow', reason: "AWS service event (AWS Internal): made by AWS, not by a principal's call" });
   });
 });
+
+describe('compile', () => {
+  it('scp: nothing in monitor mode, the SCPs as JSON in enforce mode', async () => {
+    const monitor = await runCli(['compile', 'scp']);
+    expect(monitor).toMatchObject({ code: 0, stdout: expect.stringContaining('monitor mode: no preventive SCPs') });
+    const enforce = await runCli(['compile', 'scp', '--mode', 'enforce', '--format', 'json']);
+    expect(enforce.code).toBe(0);
+    const compiled = JSON.parse(enforce.stdout) as { policies: { name: string; document: unknown }[]; summary: { sizes: number[] } };
+    expect(compiled.policies.map((p) => p.name)).toEqual(compiled.policies.map((_, i) => `AgentGuardrail-Prevent-${i + 1}`));
+    expect(compiled.summary.sizes).toEqual(compiled.policies.map((p) => JSON.stringify(p.document).length));
+  });
+
+  it('trust: needs the caller, as an IAM ARN', async () => {
+    expect((await runCli(['compile', 'trust'])).code).toBe(2);
+    expect(await runCli(['compile', 'trust', '--agent-caller', 'bob'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--agent-caller must be an IAM role or user ARN') });
+    const trust = await runCli(['compile', 'trust', '--agent-caller', 'arn:aws:iam::111122223333:role/AgentRunner']);
+    expect((JSON.parse(trust.stdout) as { Statement: { Sid: string }[] }).Statement.map((s) => s.Sid)).toEqual(['AgentAssumesWithItsSignal', 'AgentTagsItsSession', 'AgentSetsItsSourceIdentity']);
+  });
+
+  it('boundary: a managed policy document', async () => {
+    const boundary = await runCli(['compile', 'boundary']);
+    expect(boundary.code).toBe(0);
+    expect((JSON.parse(boundary.stdout) as { Statement: { Sid: string }[] }).Statement.at(-1)!.Sid).toBe('NeverLiftABoundary');
+  });
+});
