@@ -11,6 +11,8 @@ const entryPoints = {
   'functions/guard/handler': 'functions/guard/handler.ts',
   'functions/override/handler': 'functions/override/handler.ts',
   'infra/app': 'infra/app.ts',
+  // The package's `agent-guardrail/credentials` export.
+  'credentials/index': 'credentials/index.ts',
 };
 
 function newestMtime(dir) {
@@ -26,7 +28,7 @@ function newestMtime(dir) {
 const output = 'dist/cli/agent-guardrail.mjs';
 if (process.argv.includes('--if-stale') && existsSync(output)) {
   const built = statSync(output).mtimeMs;
-  const sources = Math.max(newestMtime('functions'), newestMtime('cli'), statSync('guardrail.yaml').mtimeMs);
+  const sources = Math.max(newestMtime('functions'), newestMtime('cli'), newestMtime('credentials'), statSync('guardrail.yaml').mtimeMs);
   if (sources < built) process.exit(0);
 }
 
