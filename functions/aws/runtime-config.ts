@@ -23,11 +23,16 @@ const envSchema = v.object({
 
 export type RuntimeConfig = v.InferOutput<typeof envSchema>;
 
-/** Reads the function's environment once at init; a missing or bad variable throws, naming it. */
-export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  const parsed = v.safeParse(envSchema, env);
+/** A function's environment read against its schema; a missing or bad variable throws, naming it. */
+export function parseEnvironment<S extends v.GenericSchema>(schema: S, env: NodeJS.ProcessEnv): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, env);
   if (!parsed.success) {
     throw new ConfigError(`invalid environment: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.output;
+}
+
+/** Reads the function's environment once at init. */
+export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return parseEnvironment(envSchema, env);
 }

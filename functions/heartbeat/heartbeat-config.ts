@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ConfigError } from '../aws/runtime-config.ts';
+import { parseEnvironment } from '../aws/runtime-config.ts';
 
 const list = (pattern: RegExp, what: string) =>
   v.pipe(v.string(), v.transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean)), v.minLength(1, `needs at least one ${what}`), v.everyItem((s) => pattern.test(s), `each must be a ${what}`));
@@ -18,9 +18,5 @@ export type HeartbeatConfig = v.InferOutput<typeof envSchema>;
 
 /** Reads the heartbeat's environment once at init; a missing or bad variable throws, naming it. */
 export function readHeartbeatConfig(env: NodeJS.ProcessEnv = process.env): HeartbeatConfig {
-  const parsed = v.safeParse(envSchema, env);
-  if (!parsed.success) {
-    throw new ConfigError(`invalid environment: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.output;
+  return parseEnvironment(envSchema, env);
 }

@@ -2,19 +2,12 @@ import { GuardrailError } from '../errors.ts';
 import type { ActionCatalogue } from '../policy/action-catalogue.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import { QUOTAS } from '../respond/policy-document.ts';
-
-interface BoundaryStatement {
-  readonly Sid: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
-  readonly Resource: string | readonly string[];
-}
+import { packServiceActions, type PlainStatement as BoundaryStatement } from './pack-actions.ts';
 
 export interface BoundaryDocument {
   readonly Version: '2012-10-17';
   readonly Statement: readonly BoundaryStatement[];
 }
-import { packActions } from './pack-actions.ts';
 
 export class BoundaryDoesNotFit extends GuardrailError {
   constructor(message: string) {
@@ -38,12 +31,7 @@ export function compileBoundary(policy: CompiledPolicy, catalogue: ActionCatalog
     byResources.set(key, new Set([...(byResources.get(key) ?? []), ...rule.actions]));
   }
   [...byResources.entries()].sort(([a], [b]) => a.localeCompare(b)).forEach(([key, actions], i) => {
-    const byService = new Map<string, string[]>();
-    for (const action of actions) {
-      const [service, name] = action.split(':') as [string, string];
-      byService.set(service, [...(byService.get(service) ?? []), name]);
-    }
-    const patterns = [...byService.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([service, names]) => packActions(service, names, catalogue.actionsOf(service) ?? []));
+    const patterns = packServiceActions(actions, catalogue);
     const resources = JSON.parse(key) as string[];
     statements.push({ Sid: `NeverThePreventRules${i}`, Effect: 'Deny', Action: patterns, Resource: resources.length === 1 ? resources[0]! : resources });
   });

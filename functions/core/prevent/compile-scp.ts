@@ -3,7 +3,7 @@ import type { ActionCatalogue } from '../policy/action-catalogue.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import { agentConditions, type AgentCondition } from '../respond/agent-conditions.ts';
 import { document, QUOTAS, type PolicyDocument, type PolicyStatement } from '../respond/policy-document.ts';
-import { packActions } from './pack-actions.ts';
+import { packServiceActions } from './pack-actions.ts';
 
 /**
  * AWS attaches at most 5 SCPs to a root, OU or account, FullAWSAccess among them where it is kept: the
@@ -62,15 +62,7 @@ function groupsOf(policy: CompiledPolicy, catalogue: ActionCatalogue, ruleIds: r
   const groups: Group[] = [];
   for (const [key, actions] of [...byResources.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     total += actions.size;
-    const byService = new Map<string, string[]>();
-    for (const action of actions) {
-      const [service, name] = action.split(':') as [string, string];
-      byService.set(service, [...(byService.get(service) ?? []), name]);
-    }
-    const patterns = [...byService.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .flatMap(([service, names]) => packActions(service, names, catalogue.actionsOf(service) ?? []));
-    groups.push({ resources: JSON.parse(key) as string[], patterns });
+    groups.push({ resources: JSON.parse(key) as string[], patterns: packServiceActions(actions, catalogue) });
   }
   return { groups, actions: total };
 }

@@ -1,19 +1,12 @@
 import type { ActionCatalogue } from '../policy/action-catalogue.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
-import { packActions } from './pack-actions.ts';
+import { packServiceActions, type PlainStatement as SessionStatement } from './pack-actions.ts';
 
 /**
  * The plaintext of an AssumeRole session policy is at most 2,048 characters.
  * https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (Policy)
  */
 export const SESSION_POLICY_CHARS = 2048;
-
-interface SessionStatement {
-  readonly Sid: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
-  readonly Resource: string | readonly string[];
-}
 
 export interface SessionPolicy {
   readonly document: { readonly Version: '2012-10-17'; readonly Statement: readonly SessionStatement[] };
@@ -46,12 +39,7 @@ export function compileSessionPolicy(policy: CompiledPolicy, catalogue: ActionCa
       continue;
     }
     const rule = policy.rules.find((r) => r.id === raw.id)!;
-    const byService = new Map<string, string[]>();
-    for (const action of rule.actions) {
-      const [service, name] = action.split(':') as [string, string];
-      byService.set(service, [...(byService.get(service) ?? []), name]);
-    }
-    const patterns = [...byService.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([service, names]) => packActions(service, names, catalogue.actionsOf(service) ?? []));
+    const patterns = packServiceActions(rule.actions, catalogue);
     const resources = rule.resourcePatterns;
     statements.push({ Sid: `Never${raw.id.replace(/[^A-Za-z0-9]/g, '')}`, Effect: 'Deny', Action: patterns.length === 1 ? patterns[0]! : patterns, Resource: resources.length === 1 ? resources[0]! : [...resources] });
     if (JSON.stringify(render()).length <= SESSION_POLICY_CHARS) {

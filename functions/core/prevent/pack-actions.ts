@@ -45,3 +45,24 @@ export function patternMatches(pattern: string, action: string): boolean {
   const escaped = pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`).test(action.toLowerCase());
 }
+
+/**
+ * Canonical actions (`service:Name`) of any services, packed service by service (packActions), in a stable order.
+ * @example packServiceActions(['s3:DeleteBucket', 'iam:PutRolePolicy'], catalogue) // ['iam:PutRolePolicy', 's3:DeleteBucket']
+ */
+export function packServiceActions(actions: Iterable<string>, catalogue: { actionsOf(service: string): readonly string[] | undefined }): string[] {
+  const byService = new Map<string, string[]>();
+  for (const action of actions) {
+    const [service, name] = action.split(':') as [string, string];
+    byService.set(service, [...(byService.get(service) ?? []), name]);
+  }
+  return [...byService.entries()].sort(([a], [b]) => a.localeCompare(b)).flatMap(([service, names]) => packActions(service, names, catalogue.actionsOf(service) ?? []));
+}
+
+/** A statement of a document the guardrail hands out (boundary, session policy): an allow or a deny, no condition. */
+export interface PlainStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | readonly string[];
+  readonly Resource: string | readonly string[];
+}

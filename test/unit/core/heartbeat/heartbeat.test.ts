@@ -64,3 +64,15 @@ describe('probeMember', () => {
     sts.restore();
   });
 });
+
+describe('readHeartbeatConfig', () => {
+  it('names each missing or bad variable', async () => {
+    const { readHeartbeatConfig } = await import('../../../../functions/heartbeat/heartbeat-config.ts');
+    expect(() => readHeartbeatConfig({ CENTRAL_BUS_ARN: 'not-an-arn', FORWARD_RULE_NAMES: 'AgentGuardrail-Forward-iam', MEMBER_REGIONS: 'us-east-1', DEPLOYMENT_TARGETS: 'ou-nope', MANAGEMENT_ACCOUNT: '123' })).toThrow(
+      /invalid environment: CENTRAL_BUS_ARN: must be an event bus ARN; DEPLOYMENT_TARGETS: each must be a root or OU id; MANAGEMENT_ACCOUNT: must be an account id/,
+    );
+    expect(readHeartbeatConfig({ CENTRAL_BUS_ARN: expected.busArn, FORWARD_RULE_NAMES: 'a, b', MEMBER_REGIONS: 'us-east-1,eu-west-1', DEPLOYMENT_TARGETS: 'r-abcd', MANAGEMENT_ACCOUNT: '999999999999' })).toMatchObject({
+      FORWARD_RULE_NAMES: ['a', 'b'], MEMBER_REGIONS: ['us-east-1', 'eu-west-1'], RESPONDER_ROLE_NAME: 'AgentGuardrailResponder', PARTITION: 'aws',
+    });
+  });
+});
