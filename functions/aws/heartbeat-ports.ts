@@ -12,7 +12,8 @@ export function createHeartbeatPorts(config: HeartbeatConfig): HeartbeatPorts {
   const organizations = new OrganizationsClient({ ...RETRY, region: globalEndpointRegion('organizations', config.PARTITION) });
   const sts = new STSClient({ ...RETRY });
   return {
-    accounts: () => accountsInScope(organizations, config.DEPLOYMENT_TARGETS, config.MANAGEMENT_ACCOUNT),
+    // The management account has the member stack too (as plain stacks: a StackSet never deploys there).
+    accounts: async () => [...(await accountsInScope(organizations, config.DEPLOYMENT_TARGETS, config.MANAGEMENT_ACCOUNT)), config.MANAGEMENT_ACCOUNT].sort(),
     probe: (account) =>
       probeMember(sts, {
         account,

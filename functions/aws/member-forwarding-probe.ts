@@ -42,7 +42,10 @@ export async function probeMember(sts: STSClient, target: ProbeTarget): Promise<
     target.regions.map(async (region): Promise<MemberObservation> => {
       const client = new events.EventBridgeClient({ ...RETRY, region, credentials });
       try {
-        const rules = await Promise.all(target.ruleNames.map((name) => readRule(client, events, name)));
+        // One listing for every rule's state, then each existing rule's targets at once: a few round trips
+        // per region whatever the number of rules.
+        const states = await ruleStates(client, events, commonPrefix(target.ruleNames));
+        const rules = await Promise.all(target.ruleNames.map((name) => (states.has(name) ? readTargets(client, events, name, states.get(name)!) : null)));
         return { account: target.account, region, reached: true, rules };
       } catch (error) {
         return { account: target.account, region, reached: false, reason: errorText(error) };
@@ -53,16 +56,33 @@ export async function probeMember(sts: STSClient, target: ProbeTarget): Promise<
   );
 }
 
-async function readRule(
-  client: import('@aws-sdk/client-eventbridge').EventBridgeClient,
-  events: typeof import('@aws-sdk/client-eventbridge'),
-  name: string,
-): Promise<ObservedRule | null> {
+type EventBridge = typeof import('@aws-sdk/client-eventbridge');
+type Client = import('@aws-sdk/client-eventbridge').EventBridgeClient;
+
+function commonPrefix(names: readonly string[]): string {
+  let prefix = names[0] ?? '';
+  for (const name of names) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
+/** Every rule on the default bus whose name starts with the prefix, and its state (ListRules pages by 100). */
+async function ruleStates(client: Client, events: EventBridge, prefix: string): Promise<Map<string, string | null>> {
+  const states = new Map<string, string | null>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(new events.ListRulesCommand({ NamePrefix: prefix || undefined, NextToken: token }));
+    for (const rule of page.Rules ?? []) if (rule.Name) states.set(rule.Name, rule.State ?? null);
+    token = page.NextToken;
+  } while (token);
+  return states;
+}
+
+async function readTargets(client: Client, events: EventBridge, name: string, state: string | null): Promise<ObservedRule | null> {
   try {
-    const rule = await client.send(new events.DescribeRuleCommand({ Name: name }));
     const targets = await client.send(new events.ListTargetsByRuleCommand({ Rule: name }));
-    return { name, state: rule.State ?? null, targetArns: (targets.Targets ?? []).map((t) => t.Arn ?? '') };
+    return { name, state, targetArns: (targets.Targets ?? []).map((t) => t.Arn ?? '') };
   } catch (error) {
+    // Deleted between the listing and this read.
     if ((error as { name?: string }).name === 'ResourceNotFoundException') return null;
     throw error;
   }

@@ -11,18 +11,18 @@ const metrics = new Metrics({ namespace: HEARTBEAT_METRICS.namespace, serviceNam
 const ports = createHeartbeatPorts(config);
 
 /**
- * EventBridge Scheduler → heartbeat (wiring only; the check is core/heartbeat/). One metric per account
- * (dimension Account: 1 silent, 0 heard), which the stack's Metrics Insights alarm groups by account, so the
- * alarm names the silent one; and one HeartbeatCompleted, whose absence raises the other alarm (a heartbeat
- * stopped is silence too).
+ * EventBridge Scheduler → heartbeat (wiring only; the check is core/heartbeat/). ForwardingSilent = 1 for each
+ * silent account (dimension Account), which the stack's Metrics Insights alarm groups by account, so the alarm
+ * names it; nothing for a healthy one (a custom metric per account of a large organization costs, and a
+ * contributor without data is not in alarm). One HeartbeatCompleted per run, whose absence raises the other
+ * alarm (a heartbeat stopped is silence too).
  */
 export async function handler(): Promise<HeartbeatResult> {
   const result = await runHeartbeat(ports, { ruleNames: config.FORWARD_RULE_NAMES, busArn: config.CENTRAL_BUS_ARN });
-  const silent = new Set(result.silent.map((s) => s.account));
-  for (const account of result.accounts) {
+  for (const { account } of result.silent) {
     const one = metrics.singleMetric();
     one.addDimension('Account', account);
-    one.addMetric(HEARTBEAT_METRICS.silent, MetricUnit.Count, silent.has(account) ? 1 : 0);
+    one.addMetric(HEARTBEAT_METRICS.silent, MetricUnit.Count, 1);
   }
   for (const { account, problems } of result.silent) logger.error('account is silent to the guardrail', { account, problems });
   logger.info('heartbeat', { checked: result.accounts.length, silent: result.silent.length });

@@ -1,5 +1,10 @@
 /** Metric names the heartbeat publishes and the stack's alarms read (infra/constructs/heartbeat.ts). */
 export const HEARTBEAT_METRICS = { namespace: 'AgentGuardrail', service: 'heartbeat', silent: 'ForwardingSilent', completed: 'HeartbeatCompleted' } as const;
 
-/** What the heartbeat reads in a member account: the responder grants these on the forwarding rules only. */
-export const HEARTBEAT_READ_ACTIONS = ['events:DescribeRule', 'events:ListTargetsByRule'] as const;
+/**
+ * What the heartbeat reads in a member account: the rules' names and states (ListRules has no resource-level
+ * permission, so it is granted on *), and each forwarding rule's targets (granted on those rules only).
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoneventbridge.html
+ */
+export const HEARTBEAT_READS = { rules: 'events:ListRules', targets: 'events:ListTargetsByRule' } as const;
+export const HEARTBEAT_READ_ACTIONS = [HEARTBEAT_READS.rules, HEARTBEAT_READS.targets] as const;

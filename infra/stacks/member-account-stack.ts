@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
 import { RESPONDER_PERMISSION_GROUPS } from '../../functions/core/respond/required-permissions.ts';
 import { cloudTrailRule } from '../constructs/cloudtrail-rule.ts';
-import { HEARTBEAT_READ_ACTIONS } from '../../functions/heartbeat/heartbeat-metrics.ts';
+import { HEARTBEAT_READS } from '../../functions/heartbeat/heartbeat-metrics.ts';
 import { NAMES } from '../names.ts';
 
 export interface MemberAccountStackProps extends StackProps {
@@ -91,9 +91,10 @@ export class MemberAccountStack extends Stack {
         [NAMES.responderPolicy]: new PolicyDocument({
           statements: [
             ...responderStatements(this.partition),
+            new PolicyStatement({ sid: 'ListRules', actions: [HEARTBEAT_READS.rules], resources: ['*'] }),
             new PolicyStatement({
               sid: 'ReadForwarding',
-              actions: [...HEARTBEAT_READ_ACTIONS],
+              actions: [HEARTBEAT_READS.targets],
               resources: [`arn:${this.partition}:events:*:${this.account}:rule/${NAMES.forwardRulePrefix}*`],
             }),
             new PolicyStatement({

@@ -58,7 +58,8 @@ describe('the heartbeat\'s session of the responder role (session policy), evalu
 
   it('reads the forwarding rules in any region', async () => {
     for (const region of ['us-east-1', 'eu-west-1']) {
-      expect(await asHeartbeat('events:DescribeRule', `arn:aws:events:${region}:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).toBe('Allowed');
+      expect(await asHeartbeat('events:ListRules', '*')).toBe('Allowed');
+      expect(await asHeartbeat('events:ListTargetsByRule', `arn:aws:events:${region}:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).toBe('Allowed');
       expect(await asHeartbeat('events:ListTargetsByRule', `arn:aws:events:${region}:${MEMBER}:rule/AgentGuardrail-Forward-sts`)).toBe('Allowed');
     }
   });
@@ -66,7 +67,7 @@ describe('the heartbeat\'s session of the responder role (session policy), evalu
   it('holds none of the responder\'s writes, nor reads of other rules', async () => {
     expect(await asHeartbeat('iam:PutRolePolicy', `arn:aws:iam::${MEMBER}:role/DevOps`)).not.toBe('Allowed');
     expect(await asHeartbeat('iam:TagRole', `arn:aws:iam::${MEMBER}:role/DevOps`, { 'aws:TagKeys': ['agent-guardrail:quarantined'] })).not.toBe('Allowed');
-    expect(await asHeartbeat('events:DescribeRule', `arn:aws:events:us-east-1:${MEMBER}:rule/payments-nightly`)).not.toBe('Allowed');
+    expect(await asHeartbeat('events:ListTargetsByRule', `arn:aws:events:us-east-1:${MEMBER}:rule/payments-nightly`)).not.toBe('Allowed');
     expect(await asHeartbeat('events:DisableRule', `arn:aws:events:us-east-1:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).not.toBe('Allowed');
   });
 });

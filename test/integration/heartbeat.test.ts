@@ -48,6 +48,7 @@ beforeAll(async () => {
     await deployMember(id);
     return id;
   };
+  await deployMember(SECURITY_ACCOUNT); // moto's default account: the organization's management account
   healthy = await account('healthy', ou);
   disabled = await account('disabled', ou);
   retargeted = await account('retargeted', inner);
@@ -78,7 +79,7 @@ afterAll(() => {
 });
 
 describe('heartbeat against moto', () => {
-  it('names each silent account with what silenced it, checks every account below the targets, and publishes one metric per account', async () => {
+  it('names each silent account with what silenced it, checks every account below the targets and the management account, and publishes a metric per silent account', async () => {
     const written: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       written.push(String(chunk));
@@ -91,7 +92,7 @@ describe('heartbeat against moto', () => {
     } finally {
       spy.mockRestore();
     }
-    expect([...result.accounts].sort()).toEqual([healthy, disabled, retargeted, deleted].sort());
+    expect([...result.accounts].sort()).toEqual([healthy, disabled, retargeted, deleted, SECURITY_ACCOUNT].sort());
     expect(result.silent).toEqual(
       [
         { account: disabled, problems: ['eu-west-1: rule AgentGuardrail-Forward-sts is DISABLED, not ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'] },
@@ -103,7 +104,7 @@ describe('heartbeat against moto', () => {
     // The EMF the alarms read: ForwardingSilent per account under the dimensions [service, Account].
     const emf = written.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
     const perAccount = emf.filter((m) => 'ForwardingSilent' in m);
-    expect(Object.fromEntries(perAccount.map((m) => [m.Account, m.ForwardingSilent]))).toEqual({ [healthy]: 0, [disabled]: 1, [retargeted]: 1, [deleted]: 1 });
+    expect(Object.fromEntries(perAccount.map((m) => [m.Account, m.ForwardingSilent]))).toEqual({ [disabled]: 1, [retargeted]: 1, [deleted]: 1 });
     const directive = (perAccount[0]!._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0]!;
     expect(directive.Namespace).toBe('AgentGuardrail');
     expect([...directive.Dimensions[0]!].sort()).toEqual(['Account', 'service']);
