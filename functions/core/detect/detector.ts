@@ -7,7 +7,7 @@ import { PENDING_WAIT_MS, type AgentSession, type GuardrailState } from '../stat
 import type { Finding, LineageRole, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
 import { ASSUME_ROLE_EVENTS, observeSession, sessionsMintedBy } from './observe-session.ts';
-import { holdsSession, identifyPrincipal, type Principal } from './principal.ts';
+import { holdsSession, identifyPrincipal, principalFromArn, type Principal } from './principal.ts';
 import { protectionOf } from './protection.ts';
 import { resourceArnsOf } from './resource-arns.ts';
 import { SIGNAL_DETECTORS } from './signals/index.ts';
@@ -147,10 +147,16 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
   async function lineageOf(session: AgentSession | null, at: number): Promise<LineageRole[]> {
     const roles: LineageRole[] = [];
     let parent = session?.parent ?? null;
-    while (parent && roles.length < MAX_LINEAGE_DEPTH && !roles.some((r) => r.roleArn === parent!.roleArn)) {
-      const recorded = await state.agentSessionsOn(parent.roleArn, at);
-      const sessions = [...new Set([parent.roleSessionKey, ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS);
-      roles.push({ roleArn: parent.roleArn, sessions });
+    const seen = new Set<string>();
+    while (parent && seen.size < MAX_LINEAGE_DEPTH && !seen.has(parent.roleArn)) {
+      seen.add(parent.roleArn);
+      // A protected role of the chain (the guardrail's, service-linked, or one the policy protects) is never
+      // written; the chain is followed past it.
+      const asPrincipal = principalFromArn(parent.roleArn);
+      if (asPrincipal && !protectionOf(asPrincipal, policy)) {
+        const recorded = await state.agentSessionsOn(parent.roleArn, at);
+        roles.push({ roleArn: parent.roleArn, sessions: [...new Set([parent.roleSessionKey, ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS) });
+      }
       parent = (await state.findSession({ accessKeyId: null, roleSessionKey: parent.roleSessionKey }, at))?.parent ?? null;
     }
     return roles;

@@ -2,7 +2,8 @@ import type { Finding } from '../detect/finding.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import { RESPONSE_BUILDERS } from './builders/index.ts';
 import { IAM_EXPRESSIBLE_SIGNALS } from './plan-response.ts';
-import type { ResponseInput, ResponseWrites } from './response-input.ts';
+import { mergeDocuments } from './policy-document.ts';
+import type { PlannedWrite, ResponseInput, ResponseWrites } from './response-input.ts';
 import { agentCreations } from './agent-creations.ts';
 import { lineageWrites } from './builders/lineage-roles.ts';
 
@@ -19,6 +20,17 @@ function withScpFallback(built: ResponseWrites, input: ResponseInput): ResponseW
   if (built.cannotContain) return { ...scp, cannotContain: null };
   // Ready for when the role's policy space turns out to be used up (apply-response.ts).
   return { ...built, scpFallback: scp.writes[0]! };
+}
+
+/** Writes to the same policy of the same identity become one (applied in parallel, two would race). */
+function coalesce(writes: readonly PlannedWrite[]): PlannedWrite[] {
+  const byPolicy = new Map<string, PlannedWrite>();
+  for (const write of writes) {
+    const key = [write.target, write.account, write.name, write.policyName, write.policyType].join('|');
+    const earlier = byPolicy.get(key);
+    byPolicy.set(key, earlier ? { ...earlier, document: mergeDocuments(earlier.document, write.document) } : write);
+  }
+  return [...byPolicy.values()];
 }
 
 /**
@@ -53,7 +65,7 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     detail.lineageRoles?.length && detail.principal.arn && detail.plan.response !== 'notify'
       ? lineageWrites({ lineage: detail.lineageRoles, containedRoleArn: detail.principal.arn, actionPatterns: rule.actionPatterns, resourcePatterns: rule.resourcePatterns, action: detail.action })
       : [];
-  const built = fromLineage.length > 0 ? { ...contained, writes: [...contained.writes, ...fromLineage] } : contained;
+  const built = fromLineage.length > 0 ? { ...contained, writes: coalesce([...contained.writes, ...fromLineage]) } : contained;
   // What the agent created in this call is the agent's, contained with it (unless nothing is contained).
   if (built.cannotContain || detail.plan.response === 'notify') return built;
   const created = agentCreations(detail.record, revokeBefore);

@@ -31,12 +31,14 @@ export function lineageWrites(input: LineageInput): PlannedWrite[] {
   const writes: PlannedWrite[] = [];
   for (const role of input.lineage) {
     const match = ROLE_ARN.exec(role.roleArn);
-    if (!match || role.sessions.length === 0 || role.roleArn === input.containedRoleArn) continue;
+    if (!match || role.sessions.length === 0) continue;
     const condition = { StringEquals: { 'aws:userid': [...role.sessions] } };
-    const statements: PolicyStatement[] = [
-      { Sid: `DenyAgentLineage${scopeTag}`, Effect: 'Deny', Action: actions.length === 1 ? actions[0]! : actions, Resource: resources.length === 1 ? resources[0]! : resources, Condition: condition },
-      { Sid: 'DenyAgentReentry', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: input.containedRoleArn, Condition: condition },
-    ];
+    const reentry: PolicyStatement = { Sid: 'DenyAgentReentry', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: input.containedRoleArn, Condition: condition };
+    // The agent chained from the contained role itself: its actions there are denied already, not re-entry.
+    const statements: PolicyStatement[] =
+      role.roleArn === input.containedRoleArn
+        ? [reentry]
+        : [{ Sid: `DenyAgentLineage${scopeTag}`, Effect: 'Deny', Action: actions.length === 1 ? actions[0]! : actions, Resource: resources.length === 1 ? resources[0]! : resources, Condition: condition }, reentry];
     writes.push(inlineWrite({ target: 'role', account: match[1]!, name: match[2]! }, DENY_ACTION_POLICY, document(statements)));
   }
   return writes;
