@@ -151,9 +151,9 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     while (parent && seen.size < MAX_LINEAGE_DEPTH && !seen.has(parent.roleArn)) {
       seen.add(parent.roleArn);
       // A protected role of the chain (the guardrail's, service-linked, or one the policy protects) is never
-      // written; the chain is followed past it.
+      // written, nor an Identity Center role (IAM refuses writes to it): the chain is followed past them.
       const asPrincipal = principalFromArn(parent.roleArn);
-      if (asPrincipal && !protectionOf(asPrincipal, policy)) {
+      if (asPrincipal && !asPrincipal.isIdentityCenter && !protectionOf(asPrincipal, policy)) {
         const recorded = await state.agentSessionsOn(parent.roleArn, at);
         roles.push({ roleArn: parent.roleArn, sessions: [...new Set([parent.roleSessionKey, ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS) });
       }

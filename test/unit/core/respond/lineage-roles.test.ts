@@ -56,6 +56,12 @@ describe('the roles an agent chained from', () => {
     expect(buildResponse(finding, await loadDefaultPolicy())!.writes.map((w) => w.name)).not.toContain('OrganizationAccountAccessRole');
   });
 
+  it('never include an Identity Center role (IAM refuses writes to it: the whole containment would fail)', async () => {
+    const finding = await chain('AWSReservedSSO_Developer_0123456789abcdef', 'Build');
+    expect(finding.verdict).toBe('violation');
+    expect(finding.detail!.lineageRoles).toBeUndefined();
+  });
+
   it('on the contained role itself (re-assumed), add re-entry to its one write, never a second write racing the first', async () => {
     const finding = await chain('DevOps', 'DevOps');
     const writes = buildResponse(finding, await loadDefaultPolicy())!.writes.filter((w) => w.name === 'DevOps' && w.policyName === 'AgentGuardrail-DenyActions');
