@@ -83,9 +83,9 @@ function buildProgram(): Command {
   program
     .command('invoke')
     .description('run the real handler in-process against the AWS endpoint the environment names')
-    .addArgument(new Command().createArgument('<handler>', 'guard or override').choices(['guard', 'override']))
-    .argument('<event-file>', 'the event or override payload, as JSON')
-    .action(async (handler: 'guard' | 'override', file: string) => exitWith(await invokeCommand(handler, file)));
+    .addArgument(new Command().createArgument('<handler>', 'guard, override or heartbeat').choices(['guard', 'override', 'heartbeat']))
+    .argument('<event-file>', 'the event or override payload, as JSON ({} for the heartbeat)')
+    .action(async (handler: 'guard' | 'override' | 'heartbeat', file: string) => exitWith(await invokeCommand(handler, file)));
 
   const compile = program.command('compile').description('compile the policy into preventive IAM documents: SCPs, a trust policy statement, a permission boundary');
   const modeOption = () => new Option('--mode <mode>', 'the mode to compile for, overriding the policy file (as the deployment context does)').choices(['monitor', 'enforce']);

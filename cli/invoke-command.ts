@@ -4,10 +4,11 @@ import { InputError } from '../functions/core/errors.ts';
 const HANDLERS = {
   guard: '../functions/guard/handler.mjs',
   override: '../functions/override/handler.mjs',
+  heartbeat: '../functions/heartbeat/handler.mjs',
 } as const;
 
 /**
- * `invoke guard|override FILE`: runs the real handler in this process with the real AWS SDK against
+ * `invoke guard|override|heartbeat FILE`: runs the real handler in this process with the real AWS SDK against
  * whatever the environment names (credentials, AWS_REGION, AWS_ENDPOINT_URL), like a local Lambda invoke.
  * Exits 1 when the handler answers `ok: false`. The handler's own configuration comes from the environment as in Lambda (STATE_TABLE, TOPIC_ARN, ...).
  */
@@ -23,6 +24,8 @@ export async function invokeCommand(name: keyof typeof HANDLERS, file: string): 
   const module = (await import(new URL(HANDLERS[name], import.meta.url).href)) as { handler: (e: unknown) => Promise<unknown> };
   const result = await module.handler(event);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  // The override answers a rejected payload or a failed command with ok: false: a script must see it fail.
-  return typeof result === 'object' && result !== null && (result as { ok?: unknown }).ok === false ? 1 : 0;
+  // The override answers a rejected payload or a failed command with ok: false, the heartbeat names silent
+  // accounts: a script must see either fail.
+  const answer = (typeof result === 'object' && result !== null ? result : {}) as { ok?: unknown; silent?: unknown[] };
+  return answer.ok === false || (answer.silent?.length ?? 0) > 0 ? 1 : 0;
 }

@@ -10,6 +10,7 @@ const entryPoints = {
   'scripts/write-policy-schema': 'scripts/write-policy-schema.ts',
   'functions/guard/handler': 'functions/guard/handler.ts',
   'functions/override/handler': 'functions/override/handler.ts',
+  'functions/heartbeat/handler': 'functions/heartbeat/handler.ts',
   'infra/app': 'infra/app.ts',
   // The package's `agent-guardrail/credentials` export.
   'credentials/index': 'credentials/index.ts',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, SCENARIOS } from '../helpers/run-cli.ts';
+import { CreateOrganizationalUnitCommand, CreateOrganizationCommand, ListRootsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { createSecurityAccount, useMoto } from './aws-fixture.ts';
 
 // `agent-guardrail invoke` as the README's local recipe runs it: the real handlers against moto.
@@ -28,5 +29,30 @@ describe('agent-guardrail invoke', () => {
     const { code, stdout } = await runCli(['invoke', 'override', file], { env });
     expect(code).toBe(1);
     expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { type: 'InvalidPayload' } });
+  });
+
+  it('runs the heartbeat: a management account without forwarding rules is named silent, and the exit code is 1', async () => {
+    const org = new OrganizationsClient({ region: 'us-east-1' });
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' })).catch((error: Error) => {
+      if (error.name !== 'AlreadyInOrganizationException') throw error;
+    });
+    const root = (await org.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+    const empty = (await org.send(new CreateOrganizationalUnitCommand({ ParentId: root, Name: `Empty-${Date.now()}` }))).OrganizationalUnit!.Id!;
+    const file = join(mkdtempSync(join(tmpdir(), 'agent-guardrail-invoke-')), 'empty.json');
+    writeFileSync(file, '{}');
+    const heartbeat = {
+      ...env,
+      CENTRAL_BUS_ARN: 'arn:aws:events:us-east-1:123456789012:event-bus/agent-guardrail',
+      FORWARD_RULE_NAMES: 'AgentGuardrail-Forward-iam',
+      MEMBER_REGIONS: 'us-east-1',
+      DEPLOYMENT_TARGETS: empty,
+      MANAGEMENT_ACCOUNT: '555555555555',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    };
+    const { code, stdout } = await runCli(['invoke', 'heartbeat', file], { env: heartbeat });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({ accounts: ['555555555555'], silent: [{ account: '555555555555', problems: ['us-east-1: rule AgentGuardrail-Forward-iam is missing'] }] });
+    const broken = await runCli(['invoke', 'heartbeat', file], { env: { ...heartbeat, DEPLOYMENT_TARGETS: 'nope' } });
+    expect(broken).toMatchObject({ code: 2, stderr: expect.stringContaining('DEPLOYMENT_TARGETS: each must be a root or OU id') });
   });
 });
