@@ -73,7 +73,7 @@ describe('agent-guardrail exit codes', () => {
     [['check', 'extra'], /^agent-guardrail: too many arguments for 'check'. Expected 0 arguments but got 1.\n$/],
     [['replay', '--since', 'yesterday', 'x'], /^agent-guardrail: --since must be an ISO 8601 time .* not "yesterday"\n$/],
     [['replay', '--verdict', 'bad', 'x'], /^agent-guardrail: --verdict must be one of allow, violation, protected, exempt, invalid, not "bad"\n$/],
-    [['invoke', 'nope', 'x.json'], /^agent-guardrail: command-argument value 'nope' is invalid for argument 'handler'. Allowed choices are guard, override.\n$/],
+    [['invoke', 'nope', 'x.json'], /^agent-guardrail: command-argument value 'nope' is invalid for argument 'handler'. Allowed choices are guard, override, heartbeat.\n$/],
   ])('exits 2 with a one-line error for %j', async (args, message) => {
     const { code, stderr, stdout } = await cli(args);
     expect(code).toBe(2);
