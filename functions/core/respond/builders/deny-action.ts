@@ -14,19 +14,27 @@ export const DENY_ACTION_POLICY = `${GUARDRAIL_POLICY_PREFIX}DenyActions`;
  * humans on the role are not. Without such a signal it binds the whole role or user.
  * @example buildDenyAction(input).writes[0].document.Statement[0].Action // ['iam:Put*Policy', ...]
  */
-export const buildDenyAction: ResponseBuilder = (input) => {
-  const target = identityTarget(input.principal);
-  if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
-  const actions = input.rule.actionPatterns.length > 0 ? [...input.rule.actionPatterns].sort() : [input.action];
-  const resources = [...input.rule.resourcePatterns];
-  // Statements merge by Sid (policy-document.ts): a resource-scoped rule's Sid names its resource set, so
-  // merging it with another rule never widens one rule's actions to the other's resources.
+/**
+ * The deny of a rule's actions on its resources, and the Sid suffix naming its resource set. Statements merge
+ * by Sid (policy-document.ts): a resource-scoped rule's Sid names its resource set, so merging it with another
+ * rule never widens one rule's actions to the other's resources.
+ */
+export function ruleDeny(rule: { readonly actionPatterns: readonly string[]; readonly resourcePatterns: readonly string[] }, action: string) {
+  const actions = rule.actionPatterns.length > 0 ? [...rule.actionPatterns].sort() : [action];
+  const resources = [...rule.resourcePatterns];
   const scopeTag = resources.length === 1 && resources[0] === '*' ? '' : `On${createHash('sha256').update(resources.join('\n')).digest('hex').slice(0, 8)}`;
   const base = {
     Effect: 'Deny' as const,
     Action: actions.length === 1 ? actions[0]! : actions,
     Resource: resources.length === 1 ? resources[0]! : resources,
   };
+  return { scopeTag, base };
+}
+
+export const buildDenyAction: ResponseBuilder = (input) => {
+  const target = identityTarget(input.principal);
+  if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
+  const { scopeTag, base } = ruleDeny(input.rule, input.action);
   const session = sessionCondition(input.principal);
   // Agent scope: the agent's signals, and its own session beside them: a chained session carries no session
   // tag (tags are not transitive unless asked for), so only aws:userid reaches it.

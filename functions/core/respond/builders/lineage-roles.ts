@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { LineageRole } from '../../detect/finding.ts';
+import { principalFromArn } from '../../detect/principal.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { PlannedWrite } from '../response-input.ts';
-import { DENY_ACTION_POLICY } from './deny-action.ts';
+import { DENY_ACTION_POLICY, ruleDeny } from './deny-action.ts';
 import { inlineWrite } from './target.ts';
 
 interface LineageInput {
@@ -14,8 +14,6 @@ interface LineageInput {
   readonly action: string;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
-
 /**
  * On every role the agent chained from, a statement bound to the agent's sessions there (aws:userid, the
  * whole list, as on the contained role: lineageCondition in agent-conditions.ts says why) denying the rule's
@@ -25,21 +23,19 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
  * @example lineageWrites({ lineage: [{ roleArn: devOpsArn, sessions: ['AROA…:agent-run'] }], ... })[0].name // 'DevOps'
  */
 export function lineageWrites(input: LineageInput): PlannedWrite[] {
-  const actions = input.actionPatterns.length > 0 ? [...input.actionPatterns].sort() : [input.action];
-  const resources = [...input.resourcePatterns];
-  const scopeTag = resources.length === 1 && resources[0] === '*' ? '' : `On${createHash('sha256').update(resources.join('\n')).digest('hex').slice(0, 8)}`;
+  const { scopeTag, base } = ruleDeny(input, input.action);
   const writes: PlannedWrite[] = [];
   for (const role of input.lineage) {
-    const match = ROLE_ARN.exec(role.roleArn);
-    if (!match || role.sessions.length === 0) continue;
+    const parent = principalFromArn(role.roleArn);
+    if (!parent?.roleName || role.sessions.length === 0) continue;
     const condition = { StringEquals: { 'aws:userid': [...role.sessions] } };
     const reentry: PolicyStatement = { Sid: 'DenyAgentReentry', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: input.containedRoleArn, Condition: condition };
     // The agent chained from the contained role itself: its actions there are denied already, not re-entry.
     const statements: PolicyStatement[] =
       role.roleArn === input.containedRoleArn
         ? [reentry]
-        : [{ Sid: `DenyAgentLineage${scopeTag}`, Effect: 'Deny', Action: actions.length === 1 ? actions[0]! : actions, Resource: resources.length === 1 ? resources[0]! : resources, Condition: condition }, reentry];
-    writes.push(inlineWrite({ target: 'role', account: match[1]!, name: match[2]! }, DENY_ACTION_POLICY, document(statements)));
+        : [{ Sid: `DenyAgentLineage${scopeTag}`, ...base, Condition: condition }, reentry];
+    writes.push(inlineWrite({ target: 'role', account: parent.account, name: parent.roleName }, DENY_ACTION_POLICY, document(statements)));
   }
   return writes;
 }
