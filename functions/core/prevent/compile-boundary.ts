@@ -2,7 +2,7 @@ import { GuardrailError } from '../errors.ts';
 import type { ActionCatalogue } from '../policy/action-catalogue.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import { QUOTAS } from '../respond/policy-document.ts';
-import { packServiceActions, type PlainStatement as BoundaryStatement } from './pack-actions.ts';
+import { preventGroups, type PlainStatement as BoundaryStatement } from './pack-actions.ts';
 
 export interface BoundaryDocument {
   readonly Version: '2012-10-17';
@@ -25,14 +25,7 @@ export class BoundaryDoesNotFit extends GuardrailError {
 export function compileBoundary(policy: CompiledPolicy, catalogue: ActionCatalogue): BoundaryDocument {
   const rules = policy.policy.rules.filter((rule) => rule.prevent).map((rule) => policy.rules.find((r) => r.id === rule.id)!);
   const statements: BoundaryStatement[] = [{ Sid: 'WithinTheRolesOwnPolicies', Effect: 'Allow', Action: '*', Resource: '*' }];
-  const byResources = new Map<string, Set<string>>();
-  for (const rule of rules) {
-    const key = JSON.stringify([...rule.resourcePatterns].sort());
-    byResources.set(key, new Set([...(byResources.get(key) ?? []), ...rule.actions]));
-  }
-  [...byResources.entries()].sort(([a], [b]) => a.localeCompare(b)).forEach(([key, actions], i) => {
-    const patterns = packServiceActions(actions, catalogue);
-    const resources = JSON.parse(key) as string[];
+  preventGroups(rules, catalogue).forEach(({ resources, patterns }, i) => {
     statements.push({ Sid: `NeverThePreventRules${i}`, Effect: 'Deny', Action: patterns, Resource: resources.length === 1 ? resources[0]! : resources });
   });
   statements.push({ Sid: 'NeverLiftABoundary', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary', 'iam:DeleteUserPermissionsBoundary', 'iam:PutRolePermissionsBoundary', 'iam:PutUserPermissionsBoundary'], Resource: '*' });

@@ -3,7 +3,7 @@ import type { ActionCatalogue } from '../policy/action-catalogue.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import { agentConditions, type AgentCondition } from '../respond/agent-conditions.ts';
 import { document, QUOTAS, type PolicyDocument, type PolicyStatement } from '../respond/policy-document.ts';
-import { packServiceActions } from './pack-actions.ts';
+import { preventGroups } from './pack-actions.ts';
 
 /**
  * AWS attaches at most 5 SCPs to a root, OU or account, FullAWSAccess among them where it is kept: the
@@ -43,31 +43,7 @@ export interface PreventiveScps {
   };
 }
 
-interface Group {
-  readonly resources: readonly string[];
-  readonly patterns: readonly string[];
-}
-
-/** The prevent rules' actions, packed per service, one group per resource set (resources carry over). */
-function groupsOf(policy: CompiledPolicy, catalogue: ActionCatalogue, ruleIds: readonly string[]): { groups: Group[]; actions: number } {
-  const byResources = new Map<string, Set<string>>();
-  for (const id of ruleIds) {
-    const rule = policy.rules.find((r) => r.id === id)!;
-    const key = JSON.stringify([...rule.resourcePatterns].sort());
-    const actions = byResources.get(key) ?? new Set<string>();
-    for (const action of rule.actions) actions.add(action);
-    byResources.set(key, actions);
-  }
-  let total = 0;
-  const groups: Group[] = [];
-  for (const [key, actions] of [...byResources.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    total += actions.size;
-    groups.push({ resources: JSON.parse(key) as string[], patterns: packServiceActions(actions, catalogue) });
-  }
-  return { groups, actions: total };
-}
-
-const size = (statements: readonly PolicyStatement[]) => JSON.stringify(document([...statements])).length;
+const size = (statements: readonly (Omit<PolicyStatement, 'Action'> & { Action: string | readonly string[] })[]) => JSON.stringify(document([...statements])).length;
 
 /**
  * The SCPs that deny every `prevent: true` rule's actions to the agent sessions IAM can recognise, one
@@ -83,25 +59,26 @@ export function compilePreventiveScps(policy: CompiledPolicy, catalogue: ActionC
   if (policy.policy.mode === 'monitor' || ruleIds.length === 0 || conditions.length === 0) {
     return { policies: [], summary: { rules: policy.policy.mode === 'monitor' ? [] : ruleIds, actions: 0, patterns: 0, conditions: conditions.map((c) => c.sid), sizes: [] } };
   }
-  const { groups, actions } = groupsOf(policy, catalogue, ruleIds);
+  const groups = preventGroups(ruleIds.map((id) => policy.rules.find((r) => r.id === id)!), catalogue);
+  const actions = groups.reduce((sum, group) => sum + group.actions, 0);
 
-  const policies: PolicyStatement[][] = [[]];
-  const current = () => policies[policies.length - 1]!;
+  type Building = Omit<PolicyStatement, 'Action'> & { Action: string[] };
+  const policies: Building[][] = [[]];
+  const fits = () => size(policies[policies.length - 1]!) <= QUOTAS.scpChars;
   groups.forEach((group, g) => {
     for (const condition of conditions) {
+      const open = (part: number, pattern: string): Building => ({
+        Sid: `Prevent${condition.sid}G${g}P${part}`, Effect: 'Deny', Action: [pattern], Resource: group.resources.length === 1 ? group.resources[0]! : [...group.resources], Condition: condition.condition,
+      });
       let part = 0;
-      let statement: PolicyStatement | null = null;
+      let statement: Building | null = null;
       for (const pattern of group.patterns) {
-        const grown: PolicyStatement = statement
-          ? { ...statement, Action: [...(statement.Action as string[]), pattern] }
-          : { Sid: `Prevent${condition.sid}G${g}P${part}`, Effect: 'Deny', Action: [pattern], Resource: group.resources.length === 1 ? group.resources[0]! : [...group.resources], Condition: condition.condition };
-        const others = current().filter((s) => s !== statement);
-        if (size([...others, grown]) <= QUOTAS.scpChars) {
-          if (statement) current().splice(current().indexOf(statement), 1, grown);
-          else current().push(grown);
-          statement = grown;
-          continue;
-        }
+        // Grow the statement (or open one) in the current policy while the policy still fits.
+        if (statement) statement.Action.push(pattern);
+        else policies[policies.length - 1]!.push((statement = open(part, pattern)));
+        if (fits()) continue;
+        if (statement.Action.length > 1) statement.Action.pop();
+        else policies[policies.length - 1]!.pop();
         // This policy is full: the statement goes on in the next one.
         if (policies.length === MAX_PREVENTIVE_SCPS) {
           throw new PreventionDoesNotFit(
@@ -109,14 +86,12 @@ export function compilePreventiveScps(policy: CompiledPolicy, catalogue: ActionC
               `${QUOTAS.scpChars} characters hold: set prevent on fewer rules, name actions with wildcards, or recognise agents by fewer session tags`,
           );
         }
-        policies.push([]);
-        part++;
-        statement = { Sid: `Prevent${condition.sid}G${g}P${part}`, Effect: 'Deny', Action: [pattern], Resource: group.resources.length === 1 ? group.resources[0]! : [...group.resources], Condition: condition.condition };
-        current().push(statement);
+        statement = open(++part, pattern);
+        policies.push([statement]);
       }
     }
   });
-  const documents = policies.filter((statements) => statements.length > 0).map((statements) => document(statements.map((s) => ((s.Action as string[]).length === 1 ? { ...s, Action: (s.Action as string[])[0]! } : s))));
+  const documents = policies.filter((statements) => statements.length > 0).map((statements) => document(statements.map((s): PolicyStatement => ({ ...s, Action: s.Action.length === 1 ? s.Action[0]! : s.Action }))));
   return {
     policies: documents.map((doc, i) => ({ name: `${PREVENTIVE_SCP_PREFIX}${i + 1}`, document: doc })),
     summary: {

@@ -1,3 +1,5 @@
+import type { ActionCatalogue } from '../policy/action-catalogue.ts';
+
 /**
  * The fewest IAM action patterns of one service that match exactly a set of its actions, as far as the IAM
  * catalogue knows: `Prefix*` is used only where every catalogue action starting with Prefix is in the set,
@@ -50,7 +52,7 @@ export function patternMatches(pattern: string, action: string): boolean {
  * Canonical actions (`service:Name`) of any services, packed service by service (packActions), in a stable order.
  * @example packServiceActions(['s3:DeleteBucket', 'iam:PutRolePolicy'], catalogue) // ['iam:PutRolePolicy', 's3:DeleteBucket']
  */
-export function packServiceActions(actions: Iterable<string>, catalogue: { actionsOf(service: string): readonly string[] | undefined }): string[] {
+export function packServiceActions(actions: Iterable<string>, catalogue: ActionCatalogue): string[] {
   const byService = new Map<string, string[]>();
   for (const action of actions) {
     const [service, name] = action.split(':') as [string, string];
@@ -65,4 +67,26 @@ export interface PlainStatement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | readonly string[];
   readonly Resource: string | readonly string[];
+}
+
+/** The prevent rules' actions packed per service, one group per resource set (rule resources carry over). */
+export interface PreventGroup {
+  readonly resources: readonly string[];
+  readonly patterns: readonly string[];
+  /** Distinct actions of the group, before packing. */
+  readonly actions: number;
+}
+
+export function preventGroups(
+  rules: readonly { readonly actions: readonly string[]; readonly resourcePatterns: readonly string[] }[],
+  catalogue: ActionCatalogue,
+): PreventGroup[] {
+  const byResources = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    const key = JSON.stringify([...rule.resourcePatterns].sort());
+    byResources.set(key, new Set([...(byResources.get(key) ?? []), ...rule.actions]));
+  }
+  return [...byResources.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, actions]) => ({ resources: JSON.parse(key) as string[], patterns: packServiceActions(actions, catalogue), actions: actions.size }));
 }
