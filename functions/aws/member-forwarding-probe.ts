@@ -1,6 +1,6 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { MemberObservation, ObservedRule } from '../core/heartbeat/forwarding-check.ts';
-import { HEARTBEAT_READ_ACTIONS } from '../heartbeat/heartbeat-metrics.ts';
+import { HEARTBEAT_READ_ACTIONS } from '../heartbeat/heartbeat-names.ts';
 import { RETRY } from './clients.ts';
 
 /**

@@ -3,7 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createHeartbeatPorts } from '../aws/heartbeat-ports.ts';
 import { runHeartbeat, type HeartbeatResult } from '../core/heartbeat/run-heartbeat.ts';
 import { readHeartbeatConfig } from './heartbeat-config.ts';
-import { HEARTBEAT_METRICS } from './heartbeat-metrics.ts';
+import { HEARTBEAT_METRICS } from './heartbeat-names.ts';
 
 const config = readHeartbeatConfig();
 const logger = new Logger({ serviceName: 'agent-guardrail-heartbeat' });

@@ -7,7 +7,7 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import type { PolicyBundle } from '../../functions/config/runtime-policy.ts';
-import { HEARTBEAT_METRICS } from '../../functions/heartbeat/heartbeat-metrics.ts';
+import { HEARTBEAT_METRICS } from '../../functions/heartbeat/heartbeat-names.ts';
 import { GuardrailFunction } from './guardrail-function.ts';
 
 export interface HeartbeatProps {

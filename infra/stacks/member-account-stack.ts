@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
 import { RESPONDER_PERMISSION_GROUPS } from '../../functions/core/respond/required-permissions.ts';
 import { cloudTrailRule } from '../constructs/cloudtrail-rule.ts';
-import { HEARTBEAT_READS } from '../../functions/heartbeat/heartbeat-metrics.ts';
+import { HEARTBEAT_READS } from '../../functions/heartbeat/heartbeat-names.ts';
 import { NAMES } from '../names.ts';
 
 export interface MemberAccountStackProps extends StackProps {

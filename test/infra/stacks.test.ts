@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { parseDeploymentConfig } from '../../infra/config.ts';
 import { RESPONSE_IAM_ACTIONS, responderActions, SCP_ACTIONS } from '../../functions/core/respond/required-permissions.ts';
-import { HEARTBEAT_READ_ACTIONS } from '../../functions/heartbeat/heartbeat-metrics.ts';
+import { HEARTBEAT_READ_ACTIONS } from '../../functions/heartbeat/heartbeat-names.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CONTEXT = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;

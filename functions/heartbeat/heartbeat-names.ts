@@ -1,3 +1,4 @@
+// What the heartbeat and the stacks that deploy and watch it must agree on.
 /** Metric names the heartbeat publishes and the stack's alarms read (infra/constructs/heartbeat.ts). */
 export const HEARTBEAT_METRICS = { namespace: 'AgentGuardrail', service: 'heartbeat', silent: 'ForwardingSilent', completed: 'HeartbeatCompleted' } as const;
 
