@@ -17,11 +17,12 @@ interface Scenario {
 }
 
 const SCOPE_WORDS = {
-  agent: "the agent's sessions only (humans on the role keep working)",
-  session: 'the one session (aws:userid; humans on the role keep working)',
-  role: 'the whole role',
-  principal: 'the principal',
+  agent: "the agent's requests and exact sessions only (people on the role keep working)",
+  session: "the agent's exact sessions (aws:userid and issue time; people on the role keep working)",
+  role: 'the whole role (it exists only for agents, or the rule asks for it)',
+  principal: 'the whole principal (it exists only for agents, or the rule asks for it)',
   account: 'the account (organization-level)',
+  none: 'nothing: IAM cannot tell the agent from the person whose credentials it holds',
 } as const;
 
 function describeStatement(statement: PolicyStatement): string {

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf } from '../core/state/guardrail-state.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from '../core/state/guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
 
 /**
@@ -78,7 +78,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async putSession(session: AgentSession): Promise<void> {
-    if (indexedOnRole(session)) await this.indexOnRole(session.roleArn, session.roleSessionKey!, session.expiresAt);
+    if (indexedOnRole(session)) await this.indexOnRole(session.roleArn, boundSessionKey(session.roleSessionKey!, session.issuedAt), session.expiresAt);
     for (const key of sessionKeysOf(session)) {
       await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: `SESSION#${key}`, sk: ONE, session, expiresAt: ttl(session.expiresAt) } }));
     }

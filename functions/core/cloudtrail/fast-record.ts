@@ -83,6 +83,13 @@ function userIdentity(input: unknown): Json {
     const session: Json = {};
     optionalText(context, session, 'sourceIdentity', (value) => text(value, 64));
     if (present(context, 'sessionIssuer')) session.sessionIssuer = sessionIssuer(context.sessionIssuer);
+    if (present(context, 'attributes')) {
+      const attributes = context.attributes;
+      if (!isObject(attributes)) throw UNSURE;
+      const kept: Json = {};
+      optionalText(attributes, kept, 'creationDate', (value) => text(value, 64));
+      session.attributes = kept;
+    }
     output.sessionContext = session;
   }
   return output;

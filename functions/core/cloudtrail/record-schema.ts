@@ -74,6 +74,10 @@ const userIdentitySchema = v.object({
     v.object({
       sourceIdentity: v.optional(v.pipe(v.string(), v.maxLength(64))),
       sessionIssuer: v.optional(sessionIssuerSchema),
+      // When the session's credentials were issued: IAM's aws:TokenIssueTime for the same session, which tells
+      // two sessions apart that share a caller-chosen name.
+      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+      attributes: v.optional(v.object({ creationDate: v.optional(v.pipe(v.string(), v.maxLength(64))) })),
     }),
   ),
 });

@@ -3,7 +3,10 @@ import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { ValidationResult } from '../cloudtrail/validate-record.ts';
 import type { CompiledPolicy, CompiledRule } from '../policy/compile-policy.ts';
 import { IAM_EXPRESSIBLE_SIGNALS, planResponse, type ResponsePlan } from '../respond/plan-response.ts';
-import { PENDING_WAIT_MS, type AgentSession, type GuardrailState } from '../state/guardrail-state.ts';
+import { boundSessionKey, isSameSession, PENDING_WAIT_MS, type AgentSession, type GuardrailState } from '../state/guardrail-state.ts';
+import { isAgentOnlyIdentity, isDeclaredAgentPrincipal } from './agent-identity.ts';
+import { agentHoldsSession } from '../respond/agent-conditions.ts';
+import { PREVENTIVE_PATHS } from '../respond/builders/target.ts';
 import type { Finding, LineageRole, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
 import { ASSUME_ROLE_EVENTS, observeSession, sessionsMintedBy } from './observe-session.ts';
@@ -11,7 +14,7 @@ import { holdsSession, identifyPrincipal, principalFromArn, type Principal } fro
 import { protectionOf } from './protection.ts';
 import { resourceArnsOf } from './resource-arns.ts';
 import { SIGNAL_DETECTORS } from './signals/index.ts';
-import type { Signal, SignalContext } from './signals/signal.ts';
+import type { Signal, SignalContext, SignalName } from './signals/signal.ts';
 import { stopperReason } from './guardrail-stoppers.ts';
 import { byDeployer, roleNameWritten, tamperReason } from './tamper.ts';
 
@@ -32,6 +35,8 @@ interface Learned {
   readonly note: string | null;
   /** Set when the event is a caller stripping the agent signal from a session it mints. */
   readonly signalDrop: string | null;
+  /** The session minted is contained, not the caller (a person or pipeline that launches agents). */
+  readonly mintedOnly?: boolean;
 }
 /** Other agent sessions of a role a containment names by aws:userid, at most (inline policies are 10,240 characters a role). */
 const MAX_BOUND_SESSIONS = 10;
@@ -96,47 +101,71 @@ function applicableRules(rules: readonly CompiledRule[], record: CloudTrailRecor
 export function createDetector(policy: CompiledPolicy, state: GuardrailState): Detector {
   const { agents } = policy;
 
+  /** The recorded agent session the principal's call was made in: by access key, or by name and issue time. */
+  async function sessionOf(principal: Principal, at: number): Promise<AgentSession | null> {
+    const session = await state.findSession(principal, at);
+    return session && isSameSession(session, principal) ? session : null;
+  }
+
   async function learn(record: CloudTrailRecord, principal: Principal, at: number): Promise<Learned> {
     const late: Finding[] = [];
     let note: string | null = null;
     let signalDrop: string | null = null;
+    let mintedOnly = false;
     if (ASSUME_ROLE_EVENTS.has(record.eventName) && record.eventSource === 'sts.amazonaws.com') {
-      const known = principal.kind === 'role-session' ? await state.findSession(principal, at) : null;
+      const known = principal.kind === 'role-session' ? await sessionOf(principal, at) : null;
       // An AssumeRole made through the AWS MCP server (or from an agent session) mints an agent session.
       const viaMcp = [SIGNAL_DETECTORS['mcp-service'], SIGNAL_DETECTORS['mcp-context']]
         .map((detect) => detect({ record, principal, agents, session: null, roleTags: null }))
         .find((signal) => signal !== null);
-      const caller = known ?? (viaMcp ? { accessKeyId: null, roleSessionKey: null, roleArn: '', signals: [viaMcp.name], evidence: viaMcp.evidence, expiresAt: at } : null);
+      // A declared agent principal (a CI runner, an agent host) mints only agent sessions, tagged or not.
+      const declared = isDeclaredAgentPrincipal(principal, agents);
+      const minted = (signal: SignalName, evidence: string): AgentSession => ({ accessKeyId: null, roleSessionKey: null, roleArn: '', signals: [signal], evidence, expiresAt: at });
+      const caller = known ?? (viaMcp ? minted(viaMcp.name, viaMcp.evidence) : declared ? minted('principal-arn', `minted by declared agent principal ${principal.arn}`) : null);
       let observed = observeSession(record, agents, caller);
-      // A caller that minted agent sessions of this role and now mints one without the signal is the agent
-      // stripping it: the new session is the agent's too.
+      // Only an agent (one of its sessions, or a declared agent principal) strips a signal or mints its way back:
+      // a person who mints an untagged session for herself, beside the tagged one she minted for her agent, is a
+      // person.
+      const callerIsAgent = known !== null || declared;
       const roleArn = typeof record.requestParameters?.roleArn === 'string' ? record.requestParameters.roleArn : null;
       const minter = principal.kind === 'role-session' ? principal.roleSessionKey : principal.arn;
+      const marked = observeSession(record, agents, null)?.session ?? null;
       if (observed?.session && minter && roleArn) {
         // A caller whose agent sessions of this role were revoked mints a new one: the revocation's cut-off
         // (aws:TokenIssueTime) spares it, so it is revoked in turn.
         const revokedAt = await state.revokedSince(roleArn, at);
+        // The new session is the agent's and is revoked as it is minted; the caller is contained with it only
+        // when it is an agent itself (a pipeline or a person that launches agents keeps working).
         if (revokedAt !== null && (await state.isAgentMinter(minter, roleArn, revokedAt))) {
           signalDrop = `AssumeRole of ${roleArn} by a caller whose agent sessions of it were revoked at ${new Date(revokedAt).toISOString()}`;
+          mintedOnly = !callerIsAgent;
         }
-        await state.rememberAgentMinter(minter, roleArn, observed.session.expiresAt);
-      } else if (observed && minter && roleArn && record.eventName === 'AssumeRole' && (await state.isAgentMinter(minter, roleArn, at))) {
-        signalDrop = `AssumeRole of ${roleArn} without the agent signal by a caller that minted agent sessions of it`;
-        observed = observeSession(record, agents, { accessKeyId: null, roleSessionKey: null, roleArn, signals: ['session-tag'], evidence: 'a session minted without its agent signal', expiresAt: at });
+        if (marked || callerIsAgent) await state.rememberAgentMinter(minter, roleArn, observed.session.expiresAt);
+        if (callerIsAgent && !marked && record.eventName === 'AssumeRole' && (await state.isAgentMinter(minter, roleArn, at))) {
+          signalDrop ??= `AssumeRole of ${roleArn} without the agent signal by ${known ? 'an agent session' : 'a declared agent principal'} that minted agent sessions of it`;
+        }
       }
       if (observed?.session) {
         await state.putSession(observed.session);
         note = `agent session recorded (${observed.session.evidence})`;
       }
       if (observed) {
-        // Parked calls of this session are settled now: violations if it is an agent's, else dropped.
+        // Parked calls of this session are settled now: violations if it is an agent's, else dropped. A call of
+        // another session that shares the name (issued at another time) waits on for its own AssumeRole.
         const parked = await state.takePending(observed.keys, at);
-        if (observed.session) for (const event of parked) late.push(...(await evaluate(event.record, true)));
+        const issuedAt = Math.floor(at / 1000) * 1000;
+        const accessKeyId = observed.session?.accessKeyId ?? (record.responseElements as { credentials?: { accessKeyId?: unknown } } | null)?.credentials?.accessKeyId;
+        for (const event of parked) {
+          const of = identifyPrincipal(event.record);
+          if (!isSameSession({ accessKeyId: typeof accessKeyId === 'string' ? accessKeyId : null, issuedAt } as AgentSession, of)) {
+            await state.addPending([of.accessKeyId, of.roleSessionKey].filter((k): k is string => k !== null), event);
+          } else if (observed.session) late.push(...(await evaluate(event.record, true)));
+        }
       }
     }
     const tagChange = observeRoleTags(record);
     if (tagChange) await state.updateRoleTags(tagChange.roleKey, tagChange.set, tagChange.remove);
-    return { late, note, signalDrop };
+    return { late, note, signalDrop, mintedOnly };
   }
 
   /**
@@ -155,7 +184,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       const asPrincipal = principalFromArn(parent.roleArn);
       if (asPrincipal && !asPrincipal.isIdentityCenter && !protectionOf(asPrincipal, policy)) {
         const recorded = await state.agentSessionsOn(parent.roleArn, at);
-        roles.push({ roleArn: parent.roleArn, sessions: [...new Set([parent.roleSessionKey, ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS) });
+        roles.push({ roleArn: parent.roleArn, sessions: [...new Set([boundSessionKey(parent.roleSessionKey, parent.issuedAt), ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS) });
       }
       parent = (await state.findSession({ accessKeyId: null, roleSessionKey: parent.roleSessionKey }, at))?.parent ?? null;
     }
@@ -170,7 +199,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const lateFindings = learned.late;
 
     const isRoleSession = principal.kind === 'role-session';
-    const session = holdsSession(principal) ? await state.findSession(principal, at) : null;
+    const session = holdsSession(principal) ? await sessionOf(principal, at) : null;
     const roleTags =
       isRoleSession && agents.roleTags.size > 0 ? await state.roleTags(roleKeyOf(principal.account, principal.roleName!)) : null;
     const context: SignalContext = { record, principal, agents, session, roleTags };
@@ -181,7 +210,10 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     }
     const isAgent = signals.length > 0;
     const action = actionOf(record.eventSource, record.eventName);
-    if (!isLate) for (const minted of sessionsMintedBy(record, signals, principal)) await state.putSession(minted);
+    // The agent a strike counts against: its lineage's first session, else this session, else the identity.
+    const ownKey = principal.roleSessionKey ? boundSessionKey(principal.roleSessionKey, principal.issuedAt) : principal.accessKeyId?.startsWith('ASIA') ? principal.accessKeyId : null;
+    const agentKey = session?.origin ?? ownKey ?? principal.arn ?? principal.display;
+    if (!isLate) for (const minted of sessionsMintedBy(record, signals, principal, session?.origin ?? ownKey)) await state.putSession(minted);
 
     const writtenRole = roleNameWritten(record);
     const quarantined = writtenRole
@@ -210,7 +242,16 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       response: plan?.response ?? null,
       reason: isLate ? `late (AssumeRole arrived after the call): ${reason}` : reason,
       late: isLate,
-      detail: { record, action, principal, signalEvidence: signals.map((s) => s.evidence), plan, ...(agentSessions?.length ? { agentSessions } : {}), ...(lineageRoles?.length ? { lineageRoles } : {}) },
+      detail: {
+        record,
+        action,
+        principal,
+        signalEvidence: signals.map((s) => s.evidence),
+        plan,
+        ...(agentSessions?.length ? { agentSessions } : {}),
+        ...(lineageRoles?.length ? { lineageRoles } : {}),
+        ...(learned.mintedOnly ? { mintedOnly: true } : {}),
+      },
     });
 
     if (!rule) {
@@ -240,9 +281,10 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       return [finding('exempt', `${what} by ${by}: breaks ${rule.id}, exempt until ${new Date(exemption.until).toISOString()} (${exemption.reason})`), ...lateFindings];
     }
     const strikes = rule.escalate
-      ? await state.countStrike(`${principal.arn ?? principal.display}|${rule.id}`, record.eventID, at, rule.escalate.withinMs, rule.escalate.after)
+      ? await state.countStrike(`${agentKey}|${rule.id}`, record.eventID, at, rule.escalate.withinMs, rule.escalate.after)
       : 1;
-    const planned = planResponse(rule, principal, signals.map((s) => s.name), strikes);
+    const agentOnly = isAgentOnlyIdentity(principal, roleTags, agents);
+    const planned = planResponse(rule, principal, signals.map((s) => s.name), strikes, agentOnly);
     const stopsEverything = planned.response === 'quarantine-role' || planned.response === 'revoke-sessions';
     const plan: ResponsePlan = agentOnProtectedRole ? { ...planned, response: 'scp-deny', scope: 'agent', ...(stopsEverything ? { denyAll: true } : {}) } : planned;
     // Every agent session recorded on the role is bound, not only this one: a chained session without the
@@ -261,8 +303,14 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const limit = lineageRoles?.length
       ? ` Not preventable here: a parent session (${lineageRoles.map((r) => r.roleArn).join(', ')}) chaining into another role is contained on its first call there; a trust policy requiring the agent tag on AssumeRole (agent-guardrail compile trust) prevents it.`
       : '';
+    const shared =
+      learned.mintedOnly
+        ? ' Contained in the session it minted only: the caller is not an agent and keeps working.'
+        : plan.scope === 'agent' && !agentHoldsSession(signals.map((s) => s.name)) && plan.response !== 'notify'
+          ? ` Seen only through the MCP server on ${principal.display}'s credentials: its requests through MCP are contained, its direct calls are that person's as far as AWS can tell and are not; prevent them: ${PREVENTIVE_PATHS}.`
+          : '';
     return [
-      finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).${limit}`, plan),
+      finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).${limit}${shared}`, plan),
       ...lateFindings,
     ];
   }

@@ -35,6 +35,8 @@ export interface FindingDetail {
   readonly agentSessions?: readonly string[];
   /** The roles the agent chained from, each with the agent sessions on it (all bound there too). */
   readonly lineageRoles?: readonly LineageRole[];
+  /** Only the session this AssumeRole minted is contained: the caller is a person or pipeline, not an agent. */
+  readonly mintedOnly?: boolean;
 }
 
 export interface LineageRole {

@@ -2,8 +2,8 @@ import * as v from 'valibot';
 import { parseExpiration } from '../cloudtrail/parse-expiration.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { AgentMatchers } from '../policy/compile-policy.ts';
-import type { AgentSession } from '../state/guardrail-state.ts';
-import type { Principal } from './principal.ts';
+import { boundSessionKey, type AgentSession } from '../state/guardrail-state.ts';
+import { delegatedKeyOf, type Principal } from './principal.ts';
 import type { Signal, SignalName } from './signals/signal.ts';
 
 export const ASSUME_ROLE_EVENTS: ReadonlySet<string> = new Set([
@@ -89,6 +89,10 @@ export function observeSession(
 
   const eventTime = Date.parse(record.eventTime);
   const expiresAt = parseExpiration(response.output.credentials?.expiration) ?? eventTime + MAX_SESSION_MS;
+  // STS issues the credentials as it answers: the AssumeRole's own time is the session's aws:TokenIssueTime.
+  const issuedAt = Math.floor(eventTime / 1000) * 1000;
+  const own = roleSessionKey ? boundSessionKey(roleSessionKey, issuedAt) : joinableKey;
+  const callerKey = callerSession?.roleSessionKey ? boundSessionKey(callerSession.roleSessionKey, callerSession.issuedAt) : null;
   return {
     keys,
     session: {
@@ -98,7 +102,12 @@ export function observeSession(
       signals,
       evidence: evidence.join(', '),
       expiresAt,
-      parent: callerSession?.roleSessionKey && callerSession.roleArn ? { roleArn: callerSession.roleArn, roleSessionKey: callerSession.roleSessionKey } : null,
+      issuedAt,
+      origin: callerSession?.origin ?? callerKey ?? own,
+      parent:
+        callerSession?.roleSessionKey && callerSession.roleArn
+          ? { roleArn: callerSession.roleArn, roleSessionKey: callerSession.roleSessionKey, issuedAt: callerSession.issuedAt ?? null }
+          : null,
     },
   };
 }
@@ -121,6 +130,8 @@ interface Minter {
   readonly evidence: string;
   readonly arn: string;
   readonly account: string;
+  /** The minting agent's lineage (AgentSession.origin), which what it mints continues. */
+  readonly origin: string | null;
 }
 
 /**
@@ -136,6 +147,8 @@ function mintedTokenSession(record: CloudTrailRecord, minter: Minter): AgentSess
     roleArn: response.output.federatedUser?.arn ?? minter.arn,
     signals: [...minter.signals],
     evidence: `minted by an agent with ${record.eventName} (${minter.evidence})`,
+    issuedAt: Math.floor(Date.parse(record.eventTime) / 1000) * 1000,
+    origin: minter.origin ?? response.output.credentials.accessKeyId,
     // Tokens from GetSessionToken and GetFederationToken last up to 36 hours.
     expiresAt: parseExpiration(response.output.credentials.expiration) ?? Date.parse(record.eventTime) + 3 * MAX_SESSION_MS,
   };
@@ -161,21 +174,23 @@ function launchedSessions(record: CloudTrailRecord, minter: Minter): AgentSessio
   const launch = v.safeParse(launchSchema, { requestParameters: record.requestParameters ?? {}, responseElements: record.responseElements });
   if (!launch.success) return [];
   const { requestParameters: request, responseElements: response } = launch.output;
-  const session = (name: string, what: string, roleArn: string): AgentSession => ({
+  const session = (delegatedKey: string, what: string, roleArn: string): AgentSession => ({
     accessKeyId: null,
     roleSessionKey: null,
-    delegatedKey: `${minter.account}:${name}`,
+    delegatedKey,
     roleArn,
     signals: [...minter.signals],
     evidence: `${what} launched by an agent (${minter.evidence})`,
+    origin: minter.origin ?? delegatedKey,
     expiresAt: Date.parse(record.eventTime) + LAUNCHED_SESSION_MS,
   });
   if (record.eventSource === 'lambda.amazonaws.com') {
     const name = response?.functionName ?? request.functionName;
-    return request.role && name && !name.startsWith('arn:') ? [session(name, `function ${name}`, request.role)] : [];
+    const roleName = request.role?.slice(request.role.lastIndexOf('/') + 1) ?? null;
+    return request.role && roleName && name && !name.startsWith('arn:') ? [session(delegatedKeyOf(minter.account, roleName, name), `function ${name}`, request.role)] : [];
   }
   if (request.iamInstanceProfile === undefined) return [];
-  return (response?.instancesSet?.items ?? []).map(({ instanceId }) => session(instanceId, `instance ${instanceId}`, 'instance profile'));
+  return (response?.instancesSet?.items ?? []).map(({ instanceId }) => session(delegatedKeyOf(minter.account, null, instanceId), `instance ${instanceId}`, 'instance profile'));
 }
 
 const isLaunch = (record: CloudTrailRecord) =>
@@ -187,7 +202,7 @@ const isLaunch = (record: CloudTrailRecord) =>
  * GetFederationToken) and the sessions of what it launches with a role. Nothing is computed for other calls.
  * @example sessionsMintedBy(getSessionTokenRecord, signals, principal)[0]?.accessKeyId // 'ASIA…'
  */
-export function sessionsMintedBy(record: CloudTrailRecord, signals: readonly Signal[], principal: Principal): AgentSession[] {
+export function sessionsMintedBy(record: CloudTrailRecord, signals: readonly Signal[], principal: Principal, origin: string | null = null): AgentSession[] {
   const token = record.eventSource === 'sts.amazonaws.com' && TOKEN_EVENTS.has(record.eventName);
   if (signals.length === 0 || record.errorCode || !(token || isLaunch(record))) return [];
   const minter: Minter = {
@@ -195,6 +210,7 @@ export function sessionsMintedBy(record: CloudTrailRecord, signals: readonly Sig
     evidence: signals.map((signal) => signal.evidence).join('; '),
     arn: principal.arn ?? principal.display ?? 'unknown',
     account: record.recipientAccountId ?? principal.account,
+    origin,
   };
   if (!token) return launchedSessions(record, minter);
   const minted = mintedTokenSession(record, minter);

@@ -23,11 +23,28 @@ export interface Principal {
    * after what runs it, a Lambda function's name or an EC2 instance's id (see delegatedSessionsOf).
    */
   readonly delegatedKey: string | null;
+  /**
+   * When the session's credentials were issued (epoch ms, whole seconds), from the record's
+   * sessionContext.attributes.creationDate: with the session's name it names one session, where the name alone
+   * is the caller's choice and may be reused (every GitHub Actions job is `GitHubActions`).
+   */
+  readonly issuedAt: number | null;
   readonly isServiceLinked: boolean;
   readonly isIdentityCenter: boolean;
 }
 
 const ACCESS_KEY = /^[A-Z0-9]{16,128}$/;
+// CloudTrail writes creationDate as ISO 8601, extended (2026-11-20T09:00:00Z) or, in older records, basic
+// (20131102T010628Z): https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-user-identity.html
+const BASIC_ISO = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** A session's issue time from its creationDate, to the second; null when absent or unreadable. */
+export function issueTimeOf(creationDate: string | undefined): number | null {
+  if (!creationDate) return null;
+  const basic = BASIC_ISO.exec(creationDate);
+  const parsed = basic ? Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!) : Date.parse(creationDate);
+  return Number.isFinite(parsed) ? Math.floor(parsed / 1000) * 1000 : null;
+}
 const KIND_OF_TYPE: Readonly<Record<string, PrincipalKind>> = {
   Root: 'root',
   IAMUser: 'user',
@@ -47,11 +64,13 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
   const partition = arn?.partition ?? 'aws';
   const accessKeyId = identity.accessKeyId && ACCESS_KEY.test(identity.accessKeyId) ? identity.accessKeyId : null;
   const display = identity.arn ?? identity.principalId ?? identity.invokedBy ?? null;
+  const issuedAt = issueTimeOf(identity.sessionContext?.attributes?.creationDate);
 
   if (arn && arn.resource.startsWith('assumed-role/')) {
     const slash = arn.resource.indexOf('/', 13);
     const roleName = slash < 0 ? arn.resource.slice(13) : arn.resource.slice(13, slash);
     const roleArn = identity.sessionContext?.sessionIssuer?.arn ?? `arn:${partition}:iam::${arn.account}:role/${roleName}`;
+    const sessionName = slash < 0 ? null : arn.resource.slice(slash + 1);
     return {
       kind: 'role-session',
       display,
@@ -59,10 +78,11 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
       account: arn.account,
       partition,
       roleName,
-      sessionName: slash < 0 ? null : arn.resource.slice(slash + 1),
+      sessionName,
       roleSessionKey: identity.principalId?.includes(':') ? identity.principalId : null,
       accessKeyId,
-      delegatedKey: slash < 0 ? null : `${arn.account}:${arn.resource.slice(slash + 1)}`,
+      delegatedKey: sessionName === null ? null : delegatedKeyOf(arn.account, roleName, sessionName),
+      issuedAt,
       // Service-linked roles live under the aws-service-role/ path and are named AWSServiceRoleFor*.
       isServiceLinked: roleArn.includes(':role/aws-service-role/') || roleName.startsWith('AWSServiceRoleFor'),
       isIdentityCenter: roleName.startsWith('AWSReservedSSO_'),
@@ -79,9 +99,24 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
     roleSessionKey: null,
     accessKeyId,
     delegatedKey: null,
+    // Only temporary credentials (GetSessionToken, GetFederationToken) have an issue time IAM can bind.
+    issuedAt: accessKeyId?.startsWith('ASIA') ? issuedAt : null,
     isServiceLinked: false,
     isIdentityCenter: false,
   };
+}
+
+// EC2 names an instance profile's session after the instance id, which no caller picks by accident.
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+
+/**
+ * The key of a session AWS mints for code an agent launched, before the session exists: Lambda names the
+ * execution role's session after the function, so the key is the role and the function (a person's session
+ * on another role, named like the function, is not it); EC2 names it after the instance id.
+ * @example delegatedKeyOf('111122223333', 'app-role', 'my-function') // '111122223333:app-role/my-function'
+ */
+export function delegatedKeyOf(account: string, roleName: string | null, sessionName: string): string {
+  return INSTANCE_ID.test(sessionName) || roleName === null ? `${account}:${sessionName}` : `${account}:${roleName}/${sessionName}`;
 }
 
 /**
@@ -106,6 +141,7 @@ export function principalFromArn(text: string): Principal | null {
     roleSessionKey: null,
     accessKeyId: null,
     delegatedKey: null,
+    issuedAt: null,
     isServiceLinked: isRole && (arn.resource.startsWith('role/aws-service-role/') || name.startsWith('AWSServiceRoleFor')),
     isIdentityCenter: isRole && name.startsWith('AWSReservedSSO_'),
   };

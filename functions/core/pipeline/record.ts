@@ -31,7 +31,10 @@ export async function recordContainment(finding: Finding, containment: Containme
   await Promise.all([
     state.write(ledgerEntry(ctx, finding, containment.outcome, reason, containment.changes)),
     rememberDocuments(state, containment.changes),
-    contained && finding.response === 'quarantine-role' && finding.detail!.principal.arn ? state.markQuarantined(finding.detail!.principal.arn, true) : undefined,
+    // Only a whole-role quarantine marks the role: an agent-scoped one leaves the people on it free to change it.
+    contained && finding.response === 'quarantine-role' && finding.detail!.plan?.scope === 'role' && finding.detail!.principal.arn
+      ? state.markQuarantined(finding.detail!.principal.arn, true)
+      : undefined,
     key && contained ? state.confirmResponse(principalArn, key, ctx.now + COALESCE_MS) : undefined,
     key && !contained ? state.releaseResponse(principalArn, key) : undefined,
   ]);

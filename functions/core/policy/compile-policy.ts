@@ -11,6 +11,8 @@ export interface CompiledRule {
   readonly id: string;
   readonly description: string;
   readonly response: ResponseName;
+  /** agent: only what IAM can attribute to the agent; identity: the whole role or user (people on it too). */
+  readonly scope: 'agent' | 'identity';
   /** Action patterns as written in the policy. */
   readonly actionPatterns: readonly string[];
   /** Canonical IAM actions the patterns expand to. */
@@ -75,6 +77,7 @@ function buildTamperRule(response: ResponseName): CompiledRule {
     id: TAMPER_RULE_ID,
     description: "Nobody but the guardrail may change the guardrail's own policies, tags or quarantined roles.",
     response,
+    scope: 'agent',
     actionPatterns: [],
     actions: [],
     resourceMatchers: null,
@@ -108,6 +111,7 @@ export function compilePolicy(policy: Policy, catalogue: ActionCatalogue, deploy
       id: rule.id,
       description: rule.description,
       response: rule.response,
+      scope: rule.scope,
       actionPatterns: rule.match.actions,
       actions: [...new Set(actions)],
       resourceMatchers: anyResource ? null : rule.match.resources.map((pattern) => wildcardToRegExp(pattern)),

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Principal } from '../detect/principal.ts';
+import { parseBoundSession } from '../state/guardrail-state.ts';
 import type { SignalName } from '../detect/signals/signal.ts';
 import type { AgentSignalsConfig } from '../policy/schema.ts';
 import type { PolicyStatement } from './policy-document.ts';
@@ -42,22 +44,90 @@ export function agentConditions(signals: readonly SignalName[], agents: AgentSig
   return conditions;
 }
 
-/** One role session, named as IAM sees it (`roleId:sessionName`). */
-export function sessionCondition(principal: Principal): AgentCondition | null {
-  return principal.roleSessionKey ? userIdCondition(principal.roleSessionKey) : null;
+/** The MCP signals: an agent seen only through them may be using a person's credentials. */
+const MCP_SIGNALS: ReadonlySet<SignalName> = new Set(['mcp-service', 'mcp-context']);
+
+/**
+ * Whether the session the call was made in is the agent's own: any signal beside the MCP ones marks the session
+ * itself (its AssumeRole's tags, its source identity, its user agent, a chain or a mint by an agent). Through
+ * the AWS MCP server alone the agent may hold a person's session, whose direct calls IAM cannot tell from
+ * hers: that session is never bound.
+ */
+export function agentHoldsSession(signals: readonly SignalName[]): boolean {
+  return signals.some((signal) => !MCP_SIGNALS.has(signal));
 }
 
-/** One role session, by its aws:userid ("AROA…:session-name"). */
-export function userIdCondition(userId: string): AgentCondition {
-  return { sid: `Session${sidPart(userId)}`, condition: { StringEquals: { 'aws:userid': userId } } };
+// STS issues to the second; the AssumeRole's time and the session's aws:TokenIssueTime may straddle one.
+const ISSUE_SLACK_MS = 1_000;
+const ISSUE_WINDOW_MS = 2_000;
+
+/**
+ * One session exactly: its aws:userid and, where known, its aws:TokenIssueTime within the second it was issued,
+ * so a later session that reuses the name (a person's, or the next CI job's) is not bound.
+ * Docs: IAM/latest/UserGuide/reference_policies_condition-keys.html (aws:userid, aws:TokenIssueTime).
+ */
+export function exactSessionCondition(userId: string, issuedAt: number | null): AgentCondition {
+  const sid = `Session${sidPart(userId.slice(userId.indexOf(':') + 1), 40)}${createHash('sha256').update(`${userId}|${issuedAt ?? ''}`).digest('hex').slice(0, 8)}`;
+  if (issuedAt === null) return { sid, condition: { StringEquals: { 'aws:userid': userId } } };
+  return {
+    sid,
+    condition: {
+      StringEquals: { 'aws:userid': userId },
+      DateGreaterThanEquals: { 'aws:TokenIssueTime': new Date(issuedAt - ISSUE_SLACK_MS).toISOString() },
+      DateLessThan: { 'aws:TokenIssueTime': new Date(issuedAt + ISSUE_WINDOW_MS).toISOString() },
+    },
+  };
+}
+
+/** The violating session itself, when it is the agent's own (agentHoldsSession). */
+export function sessionCondition(principal: Principal, signals: readonly SignalName[]): AgentCondition | null {
+  if (!agentHoldsSession(signals)) return null;
+  if (principal.roleSessionKey) return exactSessionCondition(principal.roleSessionKey, principal.issuedAt);
+  // Temporary credentials of an IAM user (GetSessionToken): the user's policy binds that user, the issue time
+  // that one token.
+  if (principal.kind === 'user' && principal.issuedAt !== null) {
+    return {
+      sid: `Token${new Date(principal.issuedAt).toISOString().replace(/\D/g, '').slice(0, 14)}`,
+      condition: {
+        DateGreaterThanEquals: { 'aws:TokenIssueTime': new Date(principal.issuedAt - ISSUE_SLACK_MS).toISOString() },
+        DateLessThan: { 'aws:TokenIssueTime': new Date(principal.issuedAt + ISSUE_WINDOW_MS).toISOString() },
+      },
+    };
+  }
+  return null;
 }
 
 /**
- * The agent sessions recorded on the role, in one condition (aws:userid is a single-valued key, so StringEquals
- * with a list matches any of them), when any is not the violating session (that one has its own statement).
- * The list is whole, the violating session included: statements merge by Sid with the later condition
- * replacing the earlier one, so each list must hold every still-live session an earlier one held.
+ * The other agent sessions recorded on the role (bound keys, boundSessionKey), each bound exactly in its own
+ * statement: the violating session has its own. Statements merge by Sid, and each Sid names one session, so a
+ * later containment adds sessions and never unbinds one an earlier one bound.
  */
-export function lineageCondition(userIds: readonly string[], principal: Principal): AgentCondition | null {
-  return userIds.some((userId) => userId !== principal.roleSessionKey) ? { sid: 'Lineage', condition: { StringEquals: { 'aws:userid': [...userIds] } } } : null;
+export function lineageConditions(boundKeys: readonly string[], principal: Principal): AgentCondition[] {
+  const own = principal.roleSessionKey;
+  return boundKeys
+    .map(parseBoundSession)
+    .filter(({ userId, issuedAt }) => !(userId === own && (issuedAt === null || principal.issuedAt === null || Math.abs(issuedAt - principal.issuedAt) <= ISSUE_SLACK_MS)))
+    .map(({ userId, issuedAt }) => exactSessionCondition(userId, issuedAt));
+}
+
+/** What a response's statements select, from its scope: the whole identity, the agent's requests, or nothing. */
+export type Selection = { readonly whole: true } | { readonly whole: false; readonly conditions: readonly AgentCondition[] };
+
+/**
+ * The conditions a response's statements carry: none for the whole identity (role, principal, account);
+ * the agent's IAM-visible signals and its exact sessions (agent); its exact sessions alone (session).
+ * An empty list means nothing can be attributed: the caller writes nothing.
+ */
+export function selectionOf(input: {
+  readonly scope: string;
+  readonly principal: Principal;
+  readonly signals: readonly SignalName[];
+  readonly agents: AgentSignalsConfig;
+  readonly agentSessions?: readonly string[];
+}): Selection {
+  if (input.scope === 'role' || input.scope === 'principal' || input.scope === 'account') return { whole: true };
+  if (input.scope === 'none') return { whole: false, conditions: [] };
+  const own = sessionCondition(input.principal, input.signals);
+  const sessions = [...(own ? [own] : []), ...lineageConditions(input.agentSessions ?? [], input.principal)];
+  return { whole: false, conditions: input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...sessions] : sessions };
 }

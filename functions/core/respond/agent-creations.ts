@@ -1,6 +1,6 @@
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import { parseArn } from '../cloudtrail/arn.ts';
-import { userIdCondition } from './agent-conditions.ts';
+import { exactSessionCondition } from './agent-conditions.ts';
 import { QUARANTINE_DOCUMENT, QUARANTINE_POLICY } from './builders/quarantine-role.ts';
 import { REVOKE_SESSIONS_POLICY, revokeStatement } from './builders/revoke-sessions.ts';
 import { inlineWrite } from './builders/target.ts';
@@ -48,7 +48,7 @@ export function agentCreations(record: CloudTrailRecord, revokeBefore: number): 
     const role = parseArn(roleArn);
     const name = role?.resource.startsWith('role/') ? role.resource.slice(role.resource.lastIndexOf('/') + 1) : null;
     if (role && name && IAM_NAME.test(name)) {
-      writes.push(inlineWrite({ target: 'role', account: role.account, name }, REVOKE_SESSIONS_POLICY, document([revokeStatement(userIdCondition(minted), revokeBefore)])));
+      writes.push(inlineWrite({ target: 'role', account: role.account, name }, REVOKE_SESSIONS_POLICY, document([revokeStatement(exactSessionCondition(minted, Math.floor(Date.parse(record.eventTime) / 1000) * 1000), revokeBefore)])));
     }
   }
   return { writes, effects };

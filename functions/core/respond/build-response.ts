@@ -59,6 +59,12 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     agents: policy.policy.agents,
     agentSessions: detail.agentSessions ?? [],
   };
+  // A person or pipeline minted an agent session after its agent's were revoked: that session is revoked as it
+  // is minted (agentCreations), and nothing is written against the caller.
+  if (detail.mintedOnly) {
+    const created = agentCreations(detail.record, revokeBefore);
+    return { writes: created.writes, effects: [], roleTags: {}, cannotContain: created.writes.length > 0 ? null : 'the minted session could not be named' };
+  }
   const contained = withScpFallback(RESPONSE_BUILDERS[detail.plan.response](input), input);
   // The roles the agent chained from are bound too (lineage-roles.ts), wherever the contained role is.
   const fromLineage =

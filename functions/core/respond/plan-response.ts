@@ -2,8 +2,15 @@ import type { Principal } from '../detect/principal.ts';
 import type { SignalName } from '../detect/signals/signal.ts';
 import type { CompiledRule } from '../policy/compile-policy.ts';
 import type { ResponseName } from '../policy/schema.ts';
+import { agentHoldsSession } from './agent-conditions.ts';
 
-export type Scope = 'agent' | 'session' | 'role' | 'principal' | 'account';
+/**
+ * Who a response binds. agent: the requests carrying an agent signal IAM evaluates, and the agent's exact
+ * sessions; session: the agent's exact sessions only (no signal IAM sees); role / principal: the whole
+ * identity, only where it exists for agents alone or the rule asks for it (`scope: identity`); account: root;
+ * none: nothing IAM can attribute to the agent apart from a person, so nothing is written.
+ */
+export type Scope = 'agent' | 'session' | 'role' | 'principal' | 'account' | 'none';
 
 export interface ResponsePlan {
   readonly response: ResponseName;
@@ -27,31 +34,25 @@ export const IAM_EXPRESSIBLE_SIGNALS: ReadonlySet<SignalName> = new Set([
   'mcp-context',
 ]);
 
-/**
- * Signals that mark one session, not the role: a user agent is the session's own. A role tag or a role ARN
- * pattern marks every session of the role.
- */
-export const SESSION_SIGNALS: ReadonlySet<SignalName> = new Set(['user-agent']);
+/** What decides how far a response may reach beside the principal and its signals. */
+export interface ScopeFacts {
+  /** The rule asks for the whole identity (`scope: identity`). */
+  readonly wholeIdentity: boolean;
+  /** The identity exists only for agents (declared principal, agent-tagged role): see agent-identity.ts. */
+  readonly agentOnly: boolean;
+}
 
-/** Which principals a response would bind, given who acted and what marked them as an agent. */
-export function scopeOf(response: ResponseName, principal: Principal, signals: readonly SignalName[]): Scope {
+/**
+ * Which principals a response binds: only what IAM can attribute to the agent. The whole role or user only when
+ * nobody but agents works on it, or the rule asks for it; else the agent's requests by the signals IAM
+ * evaluates and its exact sessions; else nothing (the finding says why).
+ */
+export function scopeOf(principal: Principal, signals: readonly SignalName[], facts: ScopeFacts): Scope {
   if (principal.kind === 'root') return 'account';
-  if (principal.kind !== 'role-session') return 'principal';
-  const expressible = signals.some((signal) => IAM_EXPRESSIBLE_SIGNALS.has(signal));
-  // Only the session is marked (its user agent): bind that session (aws:userid), never the people on the role.
-  const sessionOnly = !expressible && principal.roleSessionKey !== null && signals.length > 0 && signals.every((s) => SESSION_SIGNALS.has(s));
-  switch (response) {
-    case 'revoke-sessions':
-      // One session can always be named with aws:userid, so revocation never needs to touch humans.
-      return 'agent';
-    case 'deny-action':
-    case 'notify':
-      return expressible ? 'agent' : sessionOnly ? 'session' : 'role';
-    case 'quarantine-role':
-      return 'role';
-    case 'scp-deny':
-      return 'principal';
-  }
+  if (facts.wholeIdentity || facts.agentOnly) return principal.kind === 'role-session' ? 'role' : 'principal';
+  if (signals.some((signal) => IAM_EXPRESSIBLE_SIGNALS.has(signal))) return 'agent';
+  const ownSession = principal.roleSessionKey !== null || (principal.kind === 'user' && principal.issuedAt !== null);
+  return ownSession && agentHoldsSession(signals) ? 'session' : 'none';
 }
 
 /**
@@ -64,8 +65,9 @@ export function planResponse(
   principal: Principal,
   signals: readonly SignalName[],
   strikes: number,
+  agentOnly = false,
 ): ResponsePlan {
   const escalated = rule.escalate !== null && strikes >= rule.escalate.after;
   const response = escalated ? rule.escalate!.to : rule.response;
-  return { response, scope: scopeOf(response, principal, signals), escalated, strikes };
+  return { response, scope: scopeOf(principal, signals, { wholeIdentity: rule.scope === 'identity', agentOnly }), escalated, strikes };
 }

@@ -16,7 +16,42 @@ export interface AgentSession {
   /** Epoch ms; after this the session is gone and the entry may be dropped. */
   readonly expiresAt: number;
   /** The agent session that assumed this one (role chaining): where the agent came from, and can go back to. */
-  readonly parent?: { readonly roleArn: string; readonly roleSessionKey: string } | null;
+  readonly parent?: { readonly roleArn: string; readonly roleSessionKey: string; readonly issuedAt?: number | null } | null;
+  /** When its credentials were issued (epoch ms, whole seconds): with its name, what names this one session. */
+  readonly issuedAt?: number | null;
+  /** The first agent session of its lineage (bound key): strikes are counted per agent, not per role. */
+  readonly origin?: string | null;
+}
+
+/** Sessions whose recorded and seen issue times differ by more than this are two sessions sharing a name. */
+const SAME_SESSION_MS = 2_000;
+
+/**
+ * Whether a session found by name (`roleId:sessionName`) is the caller's: the access key decides when both
+ * are known, else the issue time (a caller-chosen name is reused by every GitHub Actions job). A session
+ * recorded without an issue time (before it was kept) or a call without one is taken on its name.
+ */
+export function isSameSession(session: AgentSession, caller: { readonly accessKeyId: string | null; readonly issuedAt: number | null }): boolean {
+  if (caller.accessKeyId && session.accessKeyId === caller.accessKeyId) return true;
+  if (session.issuedAt == null || caller.issuedAt == null) return true;
+  return Math.abs(session.issuedAt - caller.issuedAt) <= SAME_SESSION_MS;
+}
+
+/**
+ * One role session as a containment binds it: `roleId:sessionName|issue time`, so a later session that reuses
+ * the name is not bound; the bare name where the issue time is unknown.
+ * @example boundSessionKey('AROAEXAMPLE:GitHubActions', Date.parse('2026-11-20T09:00:00Z')) // 'AROAEXAMPLE:GitHubActions|2026-11-20T09:00:00.000Z'
+ */
+export function boundSessionKey(roleSessionKey: string, issuedAt: number | null | undefined): string {
+  return issuedAt == null ? roleSessionKey : `${roleSessionKey}|${new Date(issuedAt).toISOString()}`;
+}
+
+/** The parts of a bound session key. */
+export function parseBoundSession(key: string): { readonly userId: string; readonly issuedAt: number | null } {
+  const bar = key.lastIndexOf('|');
+  if (bar < 0) return { userId: key, issuedAt: null };
+  const issuedAt = Date.parse(key.slice(bar + 1));
+  return Number.isFinite(issuedAt) ? { userId: key.slice(0, bar), issuedAt } : { userId: key, issuedAt: null };
 }
 
 /** How long a call waits for the AssumeRole of its session: the longest an STS session can last (12 h). */
@@ -42,8 +77,8 @@ export interface GuardrailState {
   /** Records an agent session under each of its keys, and on its role's list when it is a role session. */
   putSession(session: AgentSession): Promise<void>;
   /**
-   * The `roleId:sessionName` (aws:userid) of every agent session recorded on a role and live at `at`: a
-   * containment binds them all, the ones without an IAM-visible signal (a chained session) included.
+   * Every agent session recorded on a role and live at `at`, as bound keys (boundSessionKey): a containment
+   * binds them all, the ones without an IAM-visible signal (a chained session) included.
    */
   agentSessionsOn(roleArn: string, at: number): Promise<string[]>;
   /** Parks an event under each key until its session's AssumeRole arrives or it expires. */
@@ -101,7 +136,7 @@ export interface Prefetched {
   readonly quarantined: boolean;
   readonly exemption: Exemption | null;
   readonly documents: ReadonlyMap<string, PolicyDocument> | null;
-  /** aws:userid → live-until of the agent sessions recorded on `sessionRoleArn`; null when not asked. */
+  /** Bound session key → live-until of the agent sessions recorded on `sessionRoleArn`; null when not asked. */
   readonly roleSessions?: ReadonlyMap<string, number> | null;
 }
 

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../respond/policy-document.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf } from './guardrail-state.ts';
+import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from './guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
@@ -87,7 +87,8 @@ export class InMemoryState implements GuardrailState, Ledger {
     for (const key of sessionKeysOf(session)) boundedSet(this.sessions, key, session);
     if (indexedOnRole(session)) {
       const onRole = this.roleSessions.get(session.roleArn) ?? new Map<string, number>();
-      onRole.set(session.roleSessionKey!, Math.max(session.expiresAt, onRole.get(session.roleSessionKey!) ?? 0));
+      const bound = boundSessionKey(session.roleSessionKey!, session.issuedAt);
+      onRole.set(bound, Math.max(session.expiresAt, onRole.get(bound) ?? 0));
       boundedSet(this.roleSessions, session.roleArn, onRole);
     }
   }

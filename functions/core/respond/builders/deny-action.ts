@@ -1,19 +1,12 @@
 import { createHash } from 'node:crypto';
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
-import { agentConditions, lineageCondition, sessionCondition } from '../agent-conditions.ts';
+import { selectionOf } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
-import { revokeStatement } from './revoke-sessions.ts';
-import { identityTarget, inlineWrite, NO_WRITES } from './target.ts';
+import { identityTarget, inlineWrite, NO_WRITES, nothingAttributable } from './target.ts';
 
 export const DENY_ACTION_POLICY = `${GUARDRAIL_POLICY_PREFIX}DenyActions`;
 
-/**
- * deny-action: an inline policy denying the rule's actions (on the rule's resources). Agent-scoped by the
- * signals IAM can evaluate, so it outlives the session: a re-assumed agent session is still denied while
- * humans on the role are not. Without such a signal it binds the whole role or user.
- * @example buildDenyAction(input).writes[0].document.Statement[0].Action // ['iam:Put*Policy', ...]
- */
 /**
  * The deny of a rule's actions on its resources, and the Sid suffix naming its resource set. Statements merge
  * by Sid (policy-document.ts): a resource-scoped rule's Sid names its resource set, so merging it with another
@@ -31,23 +24,21 @@ export function ruleDeny(rule: { readonly actionPatterns: readonly string[]; rea
   return { scopeTag, base };
 }
 
+/**
+ * deny-action: an inline policy denying the rule's actions (on the rule's resources) to the agent's requests:
+ * by the signals IAM evaluates, so it outlives the session (a re-assumed agent session is still denied), and
+ * to the agent's exact sessions, which a chained session without tags needs. People on the role are not
+ * selected. The whole role or user only where the scope is the identity.
+ * @example buildDenyAction(input).writes[0].document.Statement[0].Action // ['iam:Put*Policy', ...]
+ */
 export const buildDenyAction: ResponseBuilder = (input) => {
   const target = identityTarget(input.principal);
   if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
   const { scopeTag, base } = ruleDeny(input.rule, input.action);
-  const session = sessionCondition(input.principal);
-  // Agent scope: the agent's signals, and its own session beside them: a chained session carries no session
-  // tag (tags are not transitive unless asked for), so only aws:userid reaches it.
-  const lineage = lineageCondition(input.agentSessions ?? [], input.principal);
-  const own = [...(session ? [session] : []), ...(lineage ? [lineage] : [])];
-  const conditions = input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...own] : input.scope === 'session' && session ? own : [];
-  const statements: PolicyStatement[] =
-    conditions.length > 0
-      ? conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}${scopeTag}`, ...base, Condition: condition }))
-      : [{ Sid: `DenyAll${scopeTag}`, ...base }];
-  // Through the AWS MCP server the agent holds a person's session credentials, usable outside the server:
-  // beside the MCP-scoped deny, revoke that session (the person signs in again; the agent's copy is dead).
-  const viaMcp = input.signals.includes('mcp-service') || input.signals.includes('mcp-context');
-  if (input.scope === 'agent' && viaMcp && session) statements.push(revokeStatement(session, input.revokeBefore));
+  const selection = selectionOf(input);
+  if (!selection.whole && selection.conditions.length === 0) return nothingAttributable(input.principal);
+  const statements: PolicyStatement[] = selection.whole
+    ? [{ Sid: `DenyAll${scopeTag}`, ...base }]
+    : selection.conditions.map(({ sid, condition }) => ({ Sid: `DenyAgent${sid}${scopeTag}`, ...base, Condition: condition }));
   return { ...NO_WRITES, cannotContain: null, writes: [inlineWrite(target, DENY_ACTION_POLICY, document(statements))] };
 };

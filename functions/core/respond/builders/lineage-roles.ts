@@ -4,6 +4,8 @@ import { document, type PolicyStatement } from '../policy-document.ts';
 import type { PlannedWrite } from '../response-input.ts';
 import { DENY_ACTION_POLICY, ruleDeny } from './deny-action.ts';
 import { inlineWrite } from './target.ts';
+import { exactSessionCondition } from '../agent-conditions.ts';
+import { parseBoundSession } from '../../state/guardrail-state.ts';
 
 interface LineageInput {
   readonly lineage: readonly LineageRole[];
@@ -15,8 +17,8 @@ interface LineageInput {
 }
 
 /**
- * On every role the agent chained from, a statement bound to the agent's sessions there (aws:userid, the
- * whole list, as on the contained role: lineageCondition in agent-conditions.ts says why) denying the rule's
+ * On every role the agent chained from, statements bound to each of the agent's sessions there (aws:userid and
+ * issue time, one statement each, as on the contained role: lineageConditions in agent-conditions.ts) denying the rule's
  * actions, and one denying them sts:AssumeRole of the contained role: from a parent session the agent could
  * otherwise mint a new session of it, whose name no statement on the contained role can know in advance.
  * Statement ids match the contained role's (DenyAgentLineage + the resource set), so merging stays per rule.
@@ -28,13 +30,14 @@ export function lineageWrites(input: LineageInput): PlannedWrite[] {
   for (const role of input.lineage) {
     const parent = principalFromArn(role.roleArn);
     if (!parent?.roleName || role.sessions.length === 0) continue;
-    const condition = { StringEquals: { 'aws:userid': [...role.sessions] } };
-    const reentry: PolicyStatement = { Sid: 'DenyAgentReentry', Effect: 'Deny', Action: 'sts:AssumeRole', Resource: input.containedRoleArn, Condition: condition };
-    // The agent chained from the contained role itself: its actions there are denied already, not re-entry.
-    const statements: PolicyStatement[] =
-      role.roleArn === input.containedRoleArn
-        ? [reentry]
-        : [{ Sid: `DenyAgentLineage${scopeTag}`, ...base, Condition: condition }, reentry];
+    const statements: PolicyStatement[] = [];
+    for (const { userId, issuedAt } of role.sessions.map(parseBoundSession)) {
+      // Each session exactly (its name and issue time): a person's later session of the same name is free.
+      const { sid, condition } = exactSessionCondition(userId, issuedAt);
+      // The agent chained from the contained role itself: its actions there are denied already, not re-entry.
+      if (role.roleArn !== input.containedRoleArn) statements.push({ Sid: `DenyAgentLineage${sid}${scopeTag}`, ...base, Condition: condition });
+      statements.push({ Sid: `DenyAgentReentry${sid}`, Effect: 'Deny', Action: 'sts:AssumeRole', Resource: input.containedRoleArn, Condition: condition });
+    }
     writes.push(inlineWrite({ target: 'role', account: parent.account, name: parent.roleName }, DENY_ACTION_POLICY, document(statements)));
   }
   return writes;

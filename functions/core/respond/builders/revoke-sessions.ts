@@ -1,37 +1,44 @@
 import { GUARDRAIL_POLICY_PREFIX } from '../../detect/tamper.ts';
-import { agentConditions, lineageCondition, sessionCondition, type AgentCondition } from '../agent-conditions.ts';
+import { selectionOf, type AgentCondition } from '../agent-conditions.ts';
 import { document, type PolicyStatement } from '../policy-document.ts';
 import type { ResponseBuilder } from '../response-input.ts';
-import { identityTarget, inlineWrite, NO_WRITES, userKeyEffects } from './target.ts';
+import { identityTarget, inlineWrite, NO_WRITES, nothingAttributable, userKeyEffects } from './target.ts';
 
 export const REVOKE_SESSIONS_POLICY = `${GUARDRAIL_POLICY_PREFIX}RevokeSessions`;
 
-/** Deny everything to the selected credentials issued before `revokeBefore`; no condition: all of them. */
-export function revokeStatement({ sid, condition }: AgentCondition, revokeBefore: number): PolicyStatement {
-  return { Sid: `Revoke${sid}`, Effect: 'Deny', Action: '*', Resource: '*', Condition: { ...condition, DateLessThan: { 'aws:TokenIssueTime': new Date(revokeBefore).toISOString() } } };
+/**
+ * Deny everything to the selected credentials issued before `revokeBefore`; no condition: all of them. A
+ * selection that already bounds the issue time (one exact session) keeps the earlier bound. `ifExists`: also
+ * requests without an issue time (an IAM user's long-term key through the MCP server).
+ */
+export function revokeStatement({ sid, condition }: AgentCondition, revokeBefore: number, ifExists = false): PolicyStatement {
+  const cutOff = new Date(revokeBefore).toISOString();
+  const bounded = (condition.DateLessThan as Record<string, string> | undefined)?.['aws:TokenIssueTime'];
+  const before = bounded && bounded < cutOff ? bounded : cutOff;
+  const operator = ifExists ? 'DateLessThanIfExists' : 'DateLessThan';
+  const { DateLessThan: _replaced, ...rest } = condition;
+  return { Sid: `Revoke${sid}`, Effect: 'Deny', Action: '*', Resource: '*', Condition: { ...rest, [operator]: { 'aws:TokenIssueTime': before } } };
 }
 
 /**
- * revoke-sessions: deny everything to credentials issued before the violation (aws:TokenIssueTime), the
- * documented way to revoke role sessions. Scoped to the agent's sessions by an IAM-expressible signal,
- * else to the one session (aws:userid), so a human on the role keeps working. For an IAM user the
- * access key the agent used is deactivated as well.
+ * revoke-sessions: deny everything to the agent's credentials issued before the violation
+ * (aws:TokenIssueTime, the documented way to revoke role sessions): those carrying its IAM-visible signals
+ * and its exact sessions, so a person on the role keeps working. The whole role's or user's sessions (and the
+ * user's long-term keys deactivated) only where the scope is the identity.
  * @example buildRevokeSessions(input).writes[0].document.Statement[0].Condition.DateLessThan
  */
 export const buildRevokeSessions: ResponseBuilder = (input) => {
   const target = identityTarget(input.principal);
   if ('cannotContain' in target) return { ...NO_WRITES, cannotContain: target.cannotContain };
-  const session = sessionCondition(input.principal);
-  // The agent's own session always, beside its signals: an agent recognised by the MCP server (or a tag)
-  // holds the same credentials outside it.
-  // An IAM user's policy binds that user alone: all of its temporary and console sessions are cut off.
-  const lineage = lineageCondition(input.agentSessions ?? [], input.principal);
-  const conditions = target.target === 'user' ? [] : [...agentConditions(input.signals, input.agents), ...(session ? [session] : []), ...(lineage ? [lineage] : [])];
-  const statements = (conditions.length > 0 ? conditions : [{ sid: 'All', condition: {} }]).map((selected) => revokeStatement(selected, input.revokeBefore));
+  const selection = selectionOf(input);
+  if (!selection.whole && selection.conditions.length === 0) return nothingAttributable(input.principal);
+  const selected = selection.whole ? [{ sid: 'All', condition: {} }] : selection.conditions;
+  // An IAM user's agent through the MCP server may sign with the user's long-term key, which has no issue time.
+  const ifExists = target.target === 'user' && !selection.whole;
   return {
     ...NO_WRITES,
     cannotContain: null,
-    writes: [inlineWrite(target, REVOKE_SESSIONS_POLICY, document(statements))],
-    effects: userKeyEffects(target),
+    writes: [inlineWrite(target, REVOKE_SESSIONS_POLICY, document(selected.map((s) => revokeStatement(s, input.revokeBefore, ifExists && !s.sid.startsWith('Token'))))) ],
+    effects: selection.whole ? userKeyEffects(target) : [],
   };
 };

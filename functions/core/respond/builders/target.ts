@@ -1,5 +1,5 @@
 import type { Principal } from '../../detect/principal.ts';
-import type { PlannedWrite, ResponseEffect } from '../response-input.ts';
+import type { PlannedWrite, ResponseEffect, ResponseWrites } from '../response-input.ts';
 
 export interface IdentityTarget {
   readonly target: 'role' | 'user';
@@ -36,4 +36,20 @@ export const NO_WRITES = { writes: [], roleTags: {}, effects: [] } as const;
  */
 export function userKeyEffects(target: IdentityTarget): ResponseEffect[] {
   return target.target === 'user' ? [{ effect: 'deactivate-active-keys', account: target.account, userName: target.name }] : [];
+}
+
+/** The preventive paths for an agent IAM cannot tell from the person whose credentials it holds. */
+export const PREVENTIVE_PATHS =
+  'run the agent on an identity of its own (agents.principalArnPatterns), on fromAgentSession credentials (agent-guardrail/credentials), or behind a trust policy requiring its tag (agent-guardrail compile trust)';
+
+/**
+ * Nothing IAM can attribute to the agent apart from a person: no signal IAM evaluates, and no session of the
+ * agent's own (it acts with a person's long-term key). Nothing is written against the person; the finding says
+ * so and names the preventive paths.
+ */
+export function nothingAttributable(principal: Principal): ResponseWrites {
+  return {
+    ...NO_WRITES,
+    cannotContain: `${principal.display ?? principal.kind}: no signal IAM evaluates and no session of the agent's own, so its calls are a person's as far as IAM can tell; nothing is written against the person. Prevent it: ${PREVENTIVE_PATHS}.`,
+  };
 }
