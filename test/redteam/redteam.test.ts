@@ -51,6 +51,8 @@ interface RedTeamCase {
   readonly iam?: Record<string, { keys?: Record<string, string>; loginProfiles?: string[] }>;
   readonly events: (string | Record<string, unknown>)[];
   readonly moves: readonly Move[];
+  /** Words the ledger's reasons must contain (what the finding tells the operator). */
+  readonly reasonIncludes?: readonly string[];
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -66,7 +68,7 @@ const scpPort = {
 };
 
 /** Runs the case's events through the guard; returns the IAM of each account as the guard left it. */
-async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
+async function contain(testCase: RedTeamCase): Promise<{ accounts: Map<string, FakeIam>; reasons: string[] }> {
   scps.clear();
   const policy = await compilePolicyText(readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace(/^mode: \w+/m, 'mode: enforce'), 'guardrail.yaml');
   const accounts = new Map<string, FakeIam>();
@@ -80,9 +82,10 @@ async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
     accounts.set(account, iam);
   }
   const clock = { now: 0 };
+  const state = new InMemoryState();
   const deps: PipelineDependencies = {
     policy,
-    state: new InMemoryState(),
+    state,
     ports: {
       async iamFor(account) {
         if (!accounts.has(account)) accounts.set(account, new FakeIam());
@@ -108,7 +111,7 @@ async function contain(testCase: RedTeamCase): Promise<Map<string, FakeIam>> {
     const result = await processEvent(event, deps, { deadline: clock.now + 60_000 }).catch((error: unknown) => ({ status: 'failed', error: (error as Error).message }));
     expect(result, `the guard on ${JSON.stringify(detail).slice(0, 120)}`).toMatchObject({ status: 'processed' });
   }
-  return accounts;
+  return { accounts, reasons: state.ledger.map((entry) => entry.reason) };
 }
 
 /** IAM's request context for a move, written out in full. */
@@ -159,7 +162,8 @@ async function judge(move: Move, accounts: Map<string, FakeIam>): Promise<string
 describe.each(readdirSync(CASES).filter((f) => f.endsWith('.json')).sort())('red team: %s', (file) => {
   const testCase = JSON.parse(readFileSync(join(CASES, file), 'utf8')) as RedTeamCase;
   it(testCase.description, async () => {
-    const accounts = await contain(testCase);
+    const { accounts, reasons } = await contain(testCase);
+    for (const words of testCase.reasonIncludes ?? []) expect(reasons.join('\n'), `the findings say "${words}"`).toContain(words);
     const outcomes: string[] = [];
     for (const move of testCase.moves) {
       const decision = await judge(move, accounts);
