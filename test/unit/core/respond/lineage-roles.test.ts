@@ -40,13 +40,15 @@ describe('the roles an agent chained from', () => {
   it('are bound: the agent\'s sessions there denied the rule\'s actions and re-entry into the contained role', async () => {
     const finding = await chain('DevOps', 'Build');
     expect(finding.verdict).toBe('violation');
-    expect(finding.detail!.lineageRoles).toEqual([{ roleArn: role('DevOps'), sessions: [`${roleId('DevOps')}:agent`] }]);
+    // The parent session exactly: its name and the time its AssumeRole issued it.
+    expect(finding.detail!.lineageRoles).toEqual([{ roleArn: role('DevOps'), sessions: [`${roleId('DevOps')}:agent|2026-11-20T09:01:00.000Z`] }]);
     const writes = buildResponse(finding, await loadDefaultPolicy())!.writes;
     const onParent = writes.find((w) => w.name === 'DevOps')!;
-    expect(onParent.document.Statement.map((s) => [s.Sid, s.Resource])).toEqual([
-      ['DenyAgentLineage', '*'],
-      ['DenyAgentReentry', role('Build')],
+    expect(onParent.document.Statement.map((s) => [s.Sid.replace(/[0-9a-f]{8}$/, ''), s.Resource])).toEqual([
+      ['DenyAgentLineageSessionagent', '*'],
+      ['DenyAgentReentrySessionagent', role('Build')],
     ]);
+    expect(onParent.document.Statement[0]!.Condition).toMatchObject({ StringEquals: { 'aws:userid': `${roleId('DevOps')}:agent` }, DateGreaterThanEquals: { 'aws:TokenIssueTime': '2026-11-20T09:00:59.000Z' } });
   });
 
   it('never include a protected role: it is not written, whatever the agent did from it', async () => {
@@ -66,6 +68,6 @@ describe('the roles an agent chained from', () => {
     const finding = await chain('DevOps', 'DevOps');
     const writes = buildResponse(finding, await loadDefaultPolicy())!.writes.filter((w) => w.name === 'DevOps' && w.policyName === 'AgentGuardrail-DenyActions');
     expect(writes).toHaveLength(1);
-    expect(writes[0]!.document.Statement.map((s) => s.Sid)).toContain('DenyAgentReentry');
+    expect(writes[0]!.document.Statement.map((s) => s.Sid).some((sid) => sid.startsWith('DenyAgentReentry'))).toBe(true);
   });
 });

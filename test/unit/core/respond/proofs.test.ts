@@ -131,14 +131,64 @@ describe('revoke-sessions, proved with iam-simulate', () => {
 });
 
 describe('quarantine-role, proved with iam-simulate', () => {
-  it('denies everything to every session of the role and tags it', async () => {
+  const list = (principal: string, context: Record<string, string>) => ({ action: 's3:ListAllMyBuckets', principal, context });
+
+  it('an agent IAM sees through MCP on a shared role: everything denied to its MCP requests, the role neither quarantined nor tagged', async () => {
     const [v] = await violationsOf(scenario('01-mcp-server-deletes-bucket'));
     expect(v!.finding.response).toBe('quarantine-role');
+    expect(v!.finding.detail!.plan!.scope).toBe('agent');
+    const doc = onlyDocument(v!.response);
+    expect(v!.response.roleTags).toEqual({});
+    expect(v!.finding.reason).toContain("direct calls are that person's as far as AWS can tell");
+    const alice = { 'aws:userid': 'AROAEXAMPLEDEVOPS001:alice@example.com', 'aws:TokenIssueTime': '2026-11-20T09:00:00Z' };
+    expect(await evaluate(list(ROLE_SESSION('alice@example.com'), { ...alice, 'aws:ViaAWSMCPService': 'true' }), [doc])).toBe('ExplicitlyDenied');
+    // Alice's own direct calls, and bob's, are people's.
+    expect(await evaluate(list(ROLE_SESSION('alice@example.com'), { ...alice, 'aws:ViaAWSMCPService': 'false' }), [doc])).toBe('Allowed');
+    expect(await evaluate(list(ROLE_SESSION('bob'), { 'aws:userid': 'AROAEXAMPLEDEVOPS001:bob', 'aws:ViaAWSMCPService': 'false' }), [doc])).toBe('Allowed');
+  });
+
+  it('scope: identity asks for the whole role: every session denied, the role tagged', async () => {
+    const [v] = await violationsOf(scenario('01-mcp-server-deletes-bucket'), MINIMAL('quarantine-role\n    scope: identity', '"s3:DeleteBucket"'));
+    expect(v!.finding.detail!.plan!.scope).toBe('role');
     const doc = onlyDocument(v!.response);
     expect(v!.response.roleTags).toHaveProperty('agent-guardrail:quarantined');
     for (const principal of [ROLE_SESSION('alice@example.com'), ROLE_SESSION('bob')]) {
-      expect(await evaluate({ action: 's3:ListAllMyBuckets', principal }, [doc])).toBe('ExplicitlyDenied');
+      expect(await evaluate(list(principal, {}), [doc])).toBe('ExplicitlyDenied');
     }
+  });
+
+  it('a role that exists only for agents (declared by ARN pattern) is quarantined whole without asking', async () => {
+    const agentRole = `arn:aws:iam::${ACCOUNT}:role/agent-host`;
+    const record = call(
+      { principalId: 'AROAEXAMPLEAGENTHST1:run-1', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/agent-host/run-1`, sessionContext: { sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEAGENTHST1', arn: agentRole, accountId: ACCOUNT, userName: 'agent-host' } } },
+      { eventSource: 's3.amazonaws.com', eventName: 'DeleteBucket', requestParameters: { bucketName: 'b' } },
+    );
+    const [v] = await violationsOf([record]);
+    expect(v!.finding.detail!.plan!.scope).toBe('role');
+    expect(v!.response.writes[0]).toMatchObject({ target: 'role', name: 'agent-host', policyName: 'AgentGuardrail-Quarantine' });
+    expect(await evaluate(list(`arn:aws:sts::${ACCOUNT}:assumed-role/agent-host/run-2`, {}), [onlyDocument(v!.response)])).toBe('ExplicitlyDenied');
+  });
+});
+
+describe('exact sessions, proved with iam-simulate', () => {
+  it("binds the agent's session by name and issue time: a later session reusing the name (the next CI job, a person) is free", async () => {
+    const issued = { sessionContext: { sessionIssuer: (roleSessionRecord().userIdentity as { sessionContext: { sessionIssuer: object } }).sessionContext.sessionIssuer, attributes: { creationDate: '2026-11-20T08:55:00Z' } } };
+    const [v] = await violationsOf([call({ principalId: 'AROAEXAMPLEDEVOPS001:GitHubActions', arn: ROLE_SESSION('GitHubActions'), ...issued }, { userAgent: 'claude-code/1.0' })], MINIMAL('deny-action'));
+    expect(v!.finding.detail!.plan!.scope).toBe('session');
+    const doc = onlyDocument(v!.response);
+    const put = (tokenIssueTime: string) => ({ action: 'iam:PutRolePolicy', resource: ROLE_ARN, principal: ROLE_SESSION('GitHubActions'), context: { 'aws:userid': 'AROAEXAMPLEDEVOPS001:GitHubActions', 'aws:TokenIssueTime': tokenIssueTime } });
+    expect(await evaluate(put('2026-11-20T08:55:00Z'), [doc])).toBe('ExplicitlyDenied');
+    expect(await evaluate(put('2026-11-20T09:30:00Z'), [doc])).toBe('Allowed');
+    expect(await evaluate(put('2026-11-20T08:30:00Z'), [doc])).toBe('Allowed');
+  });
+
+  it('an IAM user with a long-term key and no signal IAM sees: nothing written, the finding names the preventive paths', async () => {
+    const record = { ...roleSessionRecord({ userAgent: 'claude-code/1.0' }), userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLEALICE001', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, accessKeyId: 'AKIAEXAMPLEALICE0001', userName: 'alice' } };
+    const [v] = await violationsOf([record], MINIMAL('revoke-sessions'));
+    expect(v!.finding.detail!.plan!.scope).toBe('none');
+    expect(v!.response.writes).toEqual([]);
+    expect(v!.response.effects).toEqual([]);
+    expect(v!.response.cannotContain).toContain('fromAgentSession');
   });
 });
 
@@ -167,7 +217,7 @@ describe('every document the shipped policy can write', () => {
   it('uses only condition operators and global keys IAM knows, and fits its quota', async () => {
     const all = await violationsOf(readdirSync(join(ROOT, 'events/scenarios')).flatMap((f) => scenario(f)));
     expect(all.length).toBeGreaterThan(5);
-    const operators = new Set(['StringEquals', 'StringLike', 'Bool', 'DateLessThan', 'ArnLike']);
+    const operators = new Set(['StringEquals', 'StringLike', 'Bool', 'DateLessThan', 'DateGreaterThanEquals', 'ArnLike']);
     for (const { response } of all) {
       for (const write of response.writes) {
         expect(write.policyName).toMatch(/^AgentGuardrail-/);
