@@ -141,8 +141,10 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
           mintedOnly = !callerIsAgent;
         }
         if (marked || callerIsAgent) await state.rememberAgentMinter(minter, roleArn, observed.session.expiresAt);
-        if (callerIsAgent && !marked && record.eventName === 'AssumeRole' && (await state.isAgentMinter(minter, roleArn, at))) {
-          signalDrop ??= `AssumeRole of ${roleArn} without the agent signal by ${known ? 'an agent session' : 'a declared agent principal'} that minted agent sessions of it`;
+        // An agent session that chains without tags is followed by its lineage; a declared agent principal that
+        // minted tagged sessions of the role and now mints one without is stripping the signal.
+        if (declared && !known && !marked && record.eventName === 'AssumeRole' && (await state.isAgentMinter(minter, roleArn, at))) {
+          signalDrop ??= `AssumeRole of ${roleArn} without the agent signal by a declared agent principal that minted agent sessions of it`;
         }
       }
       if (observed?.session) {

@@ -2,6 +2,7 @@ import type { Principal } from '../detect/principal.ts';
 import type { SignalName } from '../detect/signals/signal.ts';
 import type { CompiledRule } from '../policy/compile-policy.ts';
 import type { ResponseName } from '../policy/schema.ts';
+import { TAMPER_RULE_ID } from '../policy/constants.ts';
 import { agentHoldsSession } from './agent-conditions.ts';
 
 /**
@@ -69,5 +70,8 @@ export function planResponse(
 ): ResponsePlan {
   const escalated = rule.escalate !== null && strikes >= rule.escalate.after;
   const response = escalated ? rule.escalate!.to : rule.response;
-  return { response, scope: scopeOf(principal, signals, { wholeIdentity: rule.scope === 'identity', agentOnly }), escalated, strikes };
+  // Tampering is forbidden to everyone: an IAM user who tampers is bound in its own identity (nobody else works
+  // on it); a role session only in that exact session (the people beside it on the role are bystanders).
+  const tamperByUser = rule.id === TAMPER_RULE_ID && principal.kind === 'user';
+  return { response, scope: scopeOf(principal, signals, { wholeIdentity: rule.scope === 'identity' || tamperByUser, agentOnly }), escalated, strikes };
 }
