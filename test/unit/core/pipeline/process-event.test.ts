@@ -18,8 +18,9 @@ function scenario(folder: string, account = '111122223333'): Record<string, unkn
 /** One invocation with a minute left, as Lambda would give it. */
 const guard = (event: unknown, deps: PipelineDependencies, remainingMs = 60_000) => processEvent(event, deps, { deadline: deps.now() + remainingMs });
 
-async function setup(options: { failingAccounts?: string[]; notifyFails?: boolean } = {}) {
-  const policy = await compilePolicyText(readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace(/^mode: \w+/m, 'mode: enforce'), 'guardrail.yaml');
+async function setup(options: { failingAccounts?: string[]; notifyFails?: boolean; edit?: (policy: string) => string } = {}) {
+  const text = readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace(/^mode: \w+/m, 'mode: enforce');
+  const policy = await compilePolicyText(options.edit ? options.edit(text) : text, 'guardrail.yaml');
   const state = new InMemoryState();
   const clock = { now: Date.parse('2026-11-20T10:00:00Z') };
   const accounts = new Map<string, FakeIam>();
@@ -189,8 +190,9 @@ describe('exactly once', () => {
     expect(await guard(put, deps)).toMatchObject({ status: 'duplicate' });
     expect(accounts.get('111122223333')!.writes).toBe(writes);
     expect(state.ledger).toHaveLength(ledger);
-    // The strike was counted once: the next distinct event is the second strike, not the third.
-    const subject = 'arn:aws:iam::111122223333:role/DevOps|no-privilege-escalation';
+    // The strike was counted once, against the agent (its lineage's first session, named by its issue time):
+    // the next distinct event is the second strike, not the third.
+    const subject = 'AROAEXAMPLEDEVOPS001:agent-run-42|2026-11-20T09:10:00.000Z|no-privilege-escalation';
     expect(await state.countStrike(subject, eventIdOf(attach), Date.parse('2026-11-20T09:12:00Z'), 600_000)).toBe(2);
   });
 
@@ -232,7 +234,10 @@ describe('exactly once', () => {
 
 describe('tampering with a quarantined role', () => {
   it('adds the tamper deny to what is in place and does not put back the document it just extended', async () => {
-    const { deps, state, accounts } = await setup();
+    // Only a whole-role quarantine marks the role: here the rule asks for it.
+    const { deps, state, accounts } = await setup({
+      edit: (text) => text.replace('escalate: { after: 3, within: 10m, to: quarantine-role }', 'escalate: { after: 3, within: 10m, to: quarantine-role }\n    scope: identity'),
+    });
     const [assume, put, attach, attachUser] = scenario('02-tagged-session-escalates');
     for (const event of [assume, put, attach, attachUser]) await guard(event, deps);
     const iam = accounts.get('111122223333')!;
