@@ -140,7 +140,7 @@ describe('agent-guardrail plan', () => {
     expect(lines.map((l) => [l.response, l.scope])).toEqual([
       ['deny-action', 'agent'],
       ['deny-action', 'agent'],
-      ['quarantine-role', 'role'],
+      ['quarantine-role', 'agent'],
     ]);
     const writes = lines[0]!.writes as { target: string; name: string; policyName: string; policyType: string; document: { Statement: unknown[] } }[];
     expect(writes[0]).toMatchObject({ target: 'role', name: 'DevOps', policyName: 'AgentGuardrail-DenyActions', policyType: 'inline' });
@@ -158,7 +158,7 @@ describe('agent-guardrail demo', () => {
     expect(stdout).toContain('when aws:PrincipalTag/ai-agent StringEquals "true"');
     expect(stdout).toContain('(re-examined late)');
     // A protected role is never written: the agent on it is denied by an SCP on the account.
-    expect(stdout).toMatch(/DeleteTrail by arn:aws:sts::111122223333:assumed-role\/OrganizationAccountAccessRole\/break-glass\n\s+VIOLATION of no-audit-evasion .*\n\s+response: scp-deny on the agent's sessions only .*\n\s+writes scp policy AgentGuardrail-Scp-111122223333 on account 111122223333:\n\s+Deny \* when aws:ViaAWSMCPService Bool "true"/);
+    expect(stdout).toMatch(/DeleteTrail by arn:aws:sts::111122223333:assumed-role\/OrganizationAccountAccessRole\/break-glass\n\s+VIOLATION of no-audit-evasion .*\n\s+response: scp-deny on the agent's requests and exact sessions only .*\n\s+writes scp policy AgentGuardrail-Scp-111122223333 on account 111122223333:\n\s+Deny \* when aws:ViaAWSMCPService Bool "true"/);
     expect(stdout).toContain('VIOLATION of guardrail-tamper');
     expect(stdout).toMatch(/^8 violations found/m);
   });

@@ -32,7 +32,7 @@ describe('agent-guardrail test', () => {
         '      - { eventName: DeleteBucket, verdict: violation, rule: no-data-destruction, response: deny-action }',
         '  - name: inline record, right',
         `    events: [${JSON.stringify(JSON.parse(readFileSync(agentDeletesBucket, 'utf8')))}]`,
-        '    expected: [{ verdict: violation, response: quarantine-role, scope: role, signals: [mcp-service] }]',
+        '    expected: [{ verdict: violation, response: quarantine-role, scope: agent, signals: [mcp-service] }]',
       ].join('\n'),
     );
     const junit = join(work, 'report.xml');
