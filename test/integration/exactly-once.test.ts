@@ -60,7 +60,8 @@ describe('the deployed guard, exactly once (moto)', () => {
     expect(iamWrites()).toBe(writes);
     expect(proxy.calls.slice(calls).map((c) => c.service)).not.toContain('iam');
     const strikes = await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(
-      new GetCommand({ TableName: TABLE, Key: { pk: `STRIKE#arn:aws:iam::${ACCOUNT}:role/Builder|no-privilege-escalation`, sk: '_' } }),
+      // Strikes count against the agent: its lineage's first session, by name and issue time.
+      new GetCommand({ TableName: TABLE, Key: { pk: 'STRIKE#AROAEXAMPLEDEVOPS001:agent-run-42|2026-11-20T09:10:00.000Z|no-privilege-escalation', sk: '_' } }),
     );
     expect((strikes.Item?.strikes as Set<string>).size).toBe(1);
   });

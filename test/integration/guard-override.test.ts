@@ -55,9 +55,13 @@ describe('guard and override handlers against moto (enforce mode)', () => {
     const policies = await inlinePolicies('DevOps');
     expect(Object.keys(policies)).toEqual(['AgentGuardrail-DenyActions', 'app']);
     const deny = policies['AgentGuardrail-DenyActions'] as { Statement: { Condition: unknown; Action: string[] }[] };
-    // The agent's tag, and its own session beside it (a chained session carries no tag).
+    // The agent's tag, and its own session beside it (a chained session carries no tag), bound by its issue time.
     expect(deny.Statement.map((s) => s.Condition)).toEqual([
-      { StringEquals: { 'aws:userid': 'AROAEXAMPLEDEVOPS001:agent-run-42' } },
+      {
+        StringEquals: { 'aws:userid': 'AROAEXAMPLEDEVOPS001:agent-run-42' },
+        DateGreaterThanEquals: { 'aws:TokenIssueTime': '2026-11-20T09:09:59.000Z' },
+        DateLessThan: { 'aws:TokenIssueTime': '2026-11-20T09:10:02.000Z' },
+      },
       { StringEquals: { 'aws:PrincipalTag/ai-agent': 'true' } },
     ]);
     for (const statement of deny.Statement) expect(statement.Action).toContain('iam:Put*Policy');
@@ -90,14 +94,17 @@ describe('guard and override handlers against moto (enforce mode)', () => {
     expect(await guard({ hello: 'world' })).toMatchObject({ status: 'rejected' });
   });
 
-  it('quarantines the role of an agent deleting a bucket through the AWS MCP server, and re-applies after tampering', async () => {
+  it('quarantines the agent deleting a bucket through the AWS MCP server (not the shared role), and re-applies after tampering', async () => {
     const [list, del] = scenarioEvents('01-mcp-server-deletes-bucket');
     await guard(list);
     expect(await guard(del)).toMatchObject({ findings: [{ verdict: 'violation', response: 'quarantine-role', outcome: 'contained' }] });
     const policies = await inlinePolicies('DevOps');
-    expect(policies['AgentGuardrail-Quarantine']).toEqual({ Version: '2012-10-17', Statement: [{ Sid: 'Quarantine', Effect: 'Deny', Action: '*', Resource: '*' }] });
-    expect(await roleTags('DevOps')).toHaveProperty('agent-guardrail:quarantined');
-    expect(await state.isQuarantined(ROLE_ARN)).toBe(true);
+    // Everything denied to its MCP requests (and to the agent session recorded on the role earlier in this file).
+    const statements = (policies['AgentGuardrail-Quarantine'] as { Statement: { Sid: string; Action: string; Condition?: unknown }[] }).Statement;
+    expect(statements.every((s) => s.Action === '*' && s.Condition !== undefined)).toBe(true);
+    expect(statements.map((s) => s.Condition)).toContainEqual({ Bool: { 'aws:ViaAWSMCPService': 'true' } });
+    expect(await roleTags('DevOps')).not.toHaveProperty('agent-guardrail:quarantined');
+    expect(await state.isQuarantined(ROLE_ARN)).toBe(false);
 
     // An administrator removes the quarantine policy by hand: a tamper violation, and the policy comes back.
     await iam.send(new DeleteRolePolicyCommand({ RoleName: 'DevOps', PolicyName: 'AgentGuardrail-Quarantine' }));

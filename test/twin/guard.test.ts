@@ -274,7 +274,7 @@ const agentContext = (account: string, extra: Record<string, string>) => ({
 });
 
 describe('the synthesized guard, end to end through the deployment twin (enforce mode)', () => {
-  it('contains the tagged agent agent-scoped, the human on the same role keeps working, then quarantines on the third strike', async () => {
+  it('contains the tagged agent agent-scoped, the human on the same role keeps working, then quarantines the agent (not the role) on the third strike', async () => {
     const account = '200000000002';
     const iam = await memberAccount(account, { DevOps: {} });
     const next = { principal: `arn:aws:sts::${account}:assumed-role/DevOps/agent-run-43`, action: 'iam:PutRolePolicy', resource: `arn:aws:iam::${account}:role/DevOps`, resourceAccount: account };
@@ -291,8 +291,11 @@ describe('the synthesized guard, end to end through the deployment twin (enforce
       ['no-privilege-escalation', 'deny-action', 'coalesced'],
       ['no-privilege-escalation', 'quarantine-role', 'contained'],
     ]);
+    // Quarantined: everything denied to the agent's sessions; bob, on the same role, keeps working.
     const quarantined = await policiesOf(iam, 'DevOps');
-    expect(await authorize({ ...next, principal: `arn:aws:sts::${account}:assumed-role/DevOps/bob`, identityPolicies: quarantined, context: agentContext(account, {}) })).toBe('ExplicitlyDenied');
+    const anything = { ...next, action: 's3:ListAllMyBuckets', resource: '*' };
+    expect(await authorize({ ...anything, identityPolicies: quarantined, context: agentContext(account, { 'aws:PrincipalTag/ai-agent': 'true' }) })).toBe('ExplicitlyDenied');
+    expect(await authorize({ ...anything, principal: `arn:aws:sts::${account}:assumed-role/DevOps/bob`, identityPolicies: quarantined, context: agentContext(account, { 'aws:userid': 'AROAEXAMPLEDEVOPS001:bob' }) })).toBe('Allowed');
   });
 
   it('answers every other demo scenario as the detection cases expect', async () => {

@@ -79,9 +79,9 @@ export function exactSessionCondition(userId: string, issuedAt: number | null): 
   };
 }
 
-/** The violating session itself, when it is the agent's own (agentHoldsSession). */
-export function sessionCondition(principal: Principal, signals: readonly SignalName[]): AgentCondition | null {
-  if (!agentHoldsSession(signals)) return null;
+/** The violating session itself, when it is the agent's own (`held`: agentHoldsSession, or the actor is the subject). */
+export function sessionCondition(principal: Principal, held: boolean): AgentCondition | null {
+  if (!held) return null;
   if (principal.roleSessionKey) return exactSessionCondition(principal.roleSessionKey, principal.issuedAt);
   // Temporary credentials of an IAM user (GetSessionToken): the user's policy binds that user, the issue time
   // that one token.
@@ -127,7 +127,9 @@ export function selectionOf(input: {
 }): Selection {
   if (input.scope === 'role' || input.scope === 'principal' || input.scope === 'account') return { whole: true };
   if (input.scope === 'none') return { whole: false, conditions: [] };
-  const own = sessionCondition(input.principal, input.signals);
+  // A session scope binds the acting session whatever marked it (a tamperer's own); an agent scope binds it only
+  // when the session is the agent's (not a person's seen through MCP).
+  const own = sessionCondition(input.principal, input.scope === 'session' || agentHoldsSession(input.signals));
   const sessions = [...(own ? [own] : []), ...lineageConditions(input.agentSessions ?? [], input.principal)];
   return { whole: false, conditions: input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...sessions] : sessions };
 }

@@ -41,6 +41,8 @@ export interface ScopeFacts {
   readonly wholeIdentity: boolean;
   /** The identity exists only for agents (declared principal, agent-tagged role): see agent-identity.ts. */
   readonly agentOnly: boolean;
+  /** The rule binds whoever acted (tampering), agent or not: the acting session is the subject. */
+  readonly actorIsSubject?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function scopeOf(principal: Principal, signals: readonly SignalName[], fa
   if (facts.wholeIdentity || facts.agentOnly) return principal.kind === 'role-session' ? 'role' : 'principal';
   if (signals.some((signal) => IAM_EXPRESSIBLE_SIGNALS.has(signal))) return 'agent';
   const ownSession = principal.roleSessionKey !== null || (principal.kind === 'user' && principal.issuedAt !== null);
-  return ownSession && agentHoldsSession(signals) ? 'session' : 'none';
+  return ownSession && (agentHoldsSession(signals) || facts.actorIsSubject === true) ? 'session' : 'none';
 }
 
 /**
@@ -72,6 +74,7 @@ export function planResponse(
   const response = escalated ? rule.escalate!.to : rule.response;
   // Tampering is forbidden to everyone: an IAM user who tampers is bound in its own identity (nobody else works
   // on it); a role session only in that exact session (the people beside it on the role are bystanders).
-  const tamperByUser = rule.id === TAMPER_RULE_ID && principal.kind === 'user';
-  return { response, scope: scopeOf(principal, signals, { wholeIdentity: rule.scope === 'identity' || tamperByUser, agentOnly }), escalated, strikes };
+  const tamper = rule.id === TAMPER_RULE_ID;
+  const facts = { wholeIdentity: rule.scope === 'identity' || (tamper && principal.kind === 'user'), agentOnly, actorIsSubject: tamper };
+  return { response, scope: scopeOf(principal, signals, facts), escalated, strikes };
 }
