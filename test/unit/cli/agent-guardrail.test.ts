@@ -178,7 +178,16 @@ describe('agent-guardrail check', () => {
   it('prints a one-line verdict by default', async () => {
     const { code, stdout } = await cli(['check']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^guardrail\.yaml: valid, monitor mode, \d+ rules over \d+ services, \d+ EventBridge patterns; read-only events needed by no-secret-harvesting, .*; data events needed by no-mass-object-deletion\n$/);
+    expect(stdout).toMatch(/^guardrail\.yaml: valid, monitor mode, \d+ rules over \d+ services, \d+ EventBridge patterns; read-only events needed by no-secret-harvesting, .*; data events needed by no-mass-object-deletion; every response binds only what IAM can attribute to the agent\n$/);
+  });
+
+  it('states the cost of a rule that asks for the whole identity', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-guardrail-scope-'));
+    const policy = join(dir, 'guardrail.yaml');
+    writeFileSync(policy, readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace('    response: scp-deny\n', '    response: scp-deny\n    scope: identity\n'));
+    const { code, stdout } = await cli(['check', '--policy', policy]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('scope: identity in no-leaving-organization: their responses contain the whole role or user, every person and pipeline on it included');
   });
 
   it('--format json lists the rules that need data events or read-only events', async () => {
