@@ -50,3 +50,15 @@ describe.each([...day, ...redTeam].map((c) => [c.name, c] as const))('precision:
     expect(wrong).toEqual([]);
   });
 });
+
+describe('the figures', () => {
+  it('are the ones the README states, and whole on both sides', () => {
+    const count = (map: Map<string, boolean>) => [...map.values()].filter(Boolean).length;
+    const people = new Map([...tallies.day.people, ...tallies.redTeam.people]);
+    const agents = new Map([...tallies.day.agents, ...tallies.redTeam.agents]);
+    expect(count(people)).toBe(people.size);
+    expect(count(agents)).toBe(agents.size);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`people untouched ${count(people)} of ${people.size} and agents contained ${count(agents)} of ${agents.size}`);
+  });
+});
