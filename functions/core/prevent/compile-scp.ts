@@ -1,7 +1,8 @@
 import { GuardrailError } from '../errors.ts';
 import type { ActionCatalogue } from '../policy/action-catalogue.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
-import { agentConditions, type AgentCondition } from '../respond/agent-conditions.ts';
+import type { AgentCondition } from '../respond/agent-conditions.ts';
+import { keepSignalStatements, preventionConditions } from './keep-signal.ts';
 import { document, QUOTAS, type PolicyDocument, type PolicyStatement } from '../respond/policy-document.ts';
 import { preventGroups } from './pack-actions.ts';
 
@@ -13,8 +14,6 @@ import { preventGroups } from './pack-actions.ts';
 export const MAX_PREVENTIVE_SCPS = 4;
 export const PREVENTIVE_SCP_PREFIX = 'AgentGuardrail-Prevent-';
 
-/** Every signal IAM evaluates: AWS MCP server, session tags, source identity (agent-conditions.ts). */
-const IAM_SIGNALS = ['mcp-service', 'session-tag', 'source-identity'] as const;
 
 export class PreventionDoesNotFit extends GuardrailError {
   constructor(message: string) {
@@ -40,6 +39,8 @@ export interface PreventiveScps {
     readonly conditions: readonly string[];
     /** Characters of each policy as submitted. */
     readonly sizes: readonly number[];
+    /** Statements that keep the agent marked (keep-signal.ts). */
+    readonly keepSignal: number;
   };
 }
 
@@ -47,17 +48,19 @@ const size = (statements: readonly (Omit<PolicyStatement, 'Action'> & { Action: 
 
 /**
  * The SCPs that deny every `prevent: true` rule's actions to the agent sessions IAM can recognise, one
- * statement per signal (conditions on different keys cannot be ORed in one statement): `Bool
- * aws:ViaAWSMCPService` (https://docs.aws.amazon.com/agent-toolkit/latest/userguide/security_iam_id-based-policy-examples.html),
- * `StringEquals aws:PrincipalTag/<key>` per session tag, `StringLike aws:SourceIdentity` per prefix. Packed
- * into as few policies as fit, each within the SCP quota as submitted; monitor mode compiles nothing.
+ * statement per signal (conditions on different keys cannot be ORed in one statement): `StringEquals
+ * aws:CalledViaAWSMCP` on the configured MCP services (https://docs.aws.amazon.com/agent-toolkit/latest/userguide/security_iam_id-based-policy-examples.html),
+ * `StringEquals aws:PrincipalTag/<key>` per session or role tag, `StringLike aws:SourceIdentity` per prefix,
+ * `ArnLike aws:PrincipalArn` of the declared agent principals; then the statements that keep the agent marked
+ * (keep-signal.ts). Packed into as few policies as fit, each within the SCP quota as submitted; monitor mode
+ * compiles nothing.
  * @example compilePreventiveScps(policy, catalogue).policies[0].name // 'AgentGuardrail-Prevent-1'
  */
 export function compilePreventiveScps(policy: CompiledPolicy, catalogue: ActionCatalogue): PreventiveScps {
   const ruleIds = policy.policy.rules.filter((rule) => rule.prevent).map((rule) => rule.id);
-  const conditions: AgentCondition[] = agentConditions([...IAM_SIGNALS], policy.policy.agents);
-  if (policy.policy.mode === 'monitor' || ruleIds.length === 0 || conditions.length === 0) {
-    return { policies: [], summary: { rules: policy.policy.mode === 'monitor' ? [] : ruleIds, actions: 0, patterns: 0, conditions: conditions.map((c) => c.sid), sizes: [] } };
+  const conditions: AgentCondition[] = preventionConditions(policy.policy.agents);
+  if (policy.policy.mode === 'monitor' || conditions.length === 0) {
+    return { policies: [], summary: { rules: policy.policy.mode === 'monitor' ? [] : ruleIds, actions: 0, patterns: 0, conditions: conditions.map((c) => c.sid), sizes: [], keepSignal: 0 } };
   }
   const groups = preventGroups(ruleIds.map((id) => policy.rules.find((r) => r.id === id)!), catalogue);
   const actions = groups.reduce((sum, group) => sum + group.actions, 0);
@@ -91,6 +94,19 @@ export function compilePreventiveScps(policy: CompiledPolicy, catalogue: ActionC
       }
     }
   });
+  // The statements that keep the agent marked, after the rules' denials, in the last policy while it fits.
+  const prevented = new Set(ruleIds.flatMap((id) => policy.rules.find((r) => r.id === id)!.actions).map((a) => a.toLowerCase()));
+  const keep = keepSignalStatements(policy.policy.agents, (action) => prevented.has(action.toLowerCase()));
+  for (const statement of keep) {
+    const last = policies[policies.length - 1]!;
+    last.push({ ...statement, Action: [statement.Action].flat() });
+    if (fits()) continue;
+    last.pop();
+    if (policies.length === MAX_PREVENTIVE_SCPS) {
+      throw new PreventionDoesNotFit(`the prevent rules (${ruleIds.join(', ')}) and the ${keep.length} statements that keep the agent marked need more than ${MAX_PREVENTIVE_SCPS} SCPs of ${QUOTAS.scpChars} characters`);
+    }
+    policies.push([{ ...statement, Action: [statement.Action].flat() }]);
+  }
   const documents = policies.filter((statements) => statements.length > 0).map((statements) => document(statements.map((s): PolicyStatement => ({ ...s, Action: s.Action.length === 1 ? s.Action[0]! : s.Action }))));
   return {
     policies: documents.map((doc, i) => ({ name: `${PREVENTIVE_SCP_PREFIX}${i + 1}`, document: doc })),
@@ -100,6 +116,7 @@ export function compilePreventiveScps(policy: CompiledPolicy, catalogue: ActionC
       patterns: groups.reduce((sum, group) => sum + group.patterns.length, 0),
       conditions: conditions.map((c) => c.sid),
       sizes: documents.map((doc) => JSON.stringify(doc).length),
+      keepSignal: keep.length,
     },
   };
 }

