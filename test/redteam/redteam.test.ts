@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contain, judge, type ContainmentCase } from '../helpers/containment-harness.ts';
+import { generatedRedTeamCases } from './generated-cases.ts';
 
 /**
  * The red-team suite: each case is the CloudTrail events of an agent's violation (run through the guard's
@@ -12,8 +13,12 @@ import { contain, judge, type ContainmentCase } from '../helpers/containment-har
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CASES = join(ROOT, 'test/redteam/cases');
 
-describe.each(readdirSync(CASES).filter((f) => f.endsWith('.json')).sort())('red team: %s', (file) => {
-  const testCase = JSON.parse(readFileSync(join(CASES, file), 'utf8')) as ContainmentCase;
+const cases: [string, ContainmentCase][] = [
+  ...readdirSync(CASES).filter((f) => f.endsWith('.json')).sort().map((f): [string, ContainmentCase] => [f, JSON.parse(readFileSync(join(CASES, f), 'utf8')) as ContainmentCase]),
+  ...generatedRedTeamCases().map((c): [string, ContainmentCase] => [c.name, c]),
+];
+
+describe.each(cases)('red team: %s', (_file, testCase) => {
   it(testCase.description, async () => {
     const contained = await contain(testCase);
     const { reasons } = contained;

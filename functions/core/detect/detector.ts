@@ -5,7 +5,7 @@ import type { CompiledPolicy, CompiledRule } from '../policy/compile-policy.ts';
 import { IAM_EXPRESSIBLE_SIGNALS, planResponse, type ResponsePlan } from '../respond/plan-response.ts';
 import { boundSessionKey, isSameSession, PENDING_WAIT_MS, type AgentSession, type GuardrailState } from '../state/guardrail-state.ts';
 import { isAgentOnlyIdentity, isDeclaredAgentPrincipal } from './agent-identity.ts';
-import { agentHoldsSession } from '../respond/agent-conditions.ts';
+import { agentHoldsSession, sessionBinding } from '../respond/agent-conditions.ts';
 import { PREVENTIVE_PATHS } from '../respond/builders/target.ts';
 import type { Finding, LineageRole, Verdict } from './finding.ts';
 import { observeRoleTags, roleKeyOf } from './observe-role-tags.ts';
@@ -38,7 +38,7 @@ interface Learned {
   /** The session minted is contained, not the caller (a person or pipeline that launches agents). */
   readonly mintedOnly?: boolean;
 }
-/** Other agent sessions of a role a containment names by aws:userid, at most (inline policies are 10,240 characters a role). */
+/** Agent sessions of a parent role bound by lineage writes, at most (each is a statement on that role). */
 const MAX_BOUND_SESSIONS = 10;
 /** Roles of a chain bound beside the contained one (each is one more inline write). */
 const MAX_LINEAGE_DEPTH = 3;
@@ -293,7 +293,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     // tag, or one marked only by its user agent, is the same agent.
     if (isRoleSession && principal.arn && (plan.scope === 'agent' || plan.scope === 'session') && isAgent) {
       // The whole list, this session included (agent-conditions.ts: lineageCondition says why).
-      agentSessions = (await state.agentSessionsOn(principal.arn, at)).sort().slice(0, MAX_BOUND_SESSIONS);
+      agentSessions = (await state.agentSessionsOn(principal.arn, at)).sort();
     }
     // Whatever the scope on this role, the sessions the agent chained from are bound where they are.
     if (isRoleSession && isAgent && principal.arn && plan.response !== 'notify') lineageRoles = await lineageOf(session, at);
@@ -305,6 +305,12 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const limit = lineageRoles?.length
       ? ` Not preventable here: a parent session (${lineageRoles.map((r) => r.roleArn).join(', ')}) chaining into another role is contained on its first call there; a trust policy requiring the agent tag on AssumeRole (agent-guardrail compile trust) prevents it.`
       : '';
+    // Never truncated silently: how the role's other agent sessions are bound, when not all exactly.
+    const binding = agentSessions ? sessionBinding(agentSessions, principal) : null;
+    const overflow =
+      binding && binding.byName + binding.unbound > 0
+        ? ` ${binding.exact + binding.byName + binding.unbound} other agent sessions on the role: ${binding.exact} bound exactly, ${binding.byName} by name alone (a later session reusing one of those names is bound too)${binding.unbound > 0 ? `, ${binding.unbound} only by the agent's signals IAM sees${plan.scope === 'agent' ? '' : ' (none here: those sessions are not contained)'}` : ''}.`
+        : '';
     const shared =
       learned.mintedOnly
         ? ' Contained in the session it minted only: the caller is not an agent and keeps working.'
@@ -312,7 +318,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
           ? ` Seen only through the MCP server on ${principal.display}'s credentials: its requests through MCP are contained, its direct calls are that person's as far as AWS can tell and are not; prevent them: ${PREVENTIVE_PATHS}.`
           : '';
     return [
-      finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).${limit}${shared}`, plan),
+      finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).${limit}${overflow}${shared}`, plan),
       ...lateFindings,
     ];
   }

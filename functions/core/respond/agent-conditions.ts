@@ -97,17 +97,48 @@ export function sessionCondition(principal: Principal, held: boolean): AgentCond
   return null;
 }
 
+/** Sessions bound exactly, one statement each (a role's inline policies hold 10,240 characters in all). */
+export const MAX_EXACT_SESSIONS = 10;
+/** Sessions past those, bound by name alone in one statement (about 50 characters each). */
+export const MAX_NAMED_SESSIONS = 40;
+
+/** How many of a role's other agent sessions a containment binds, and how. */
+export interface SessionBinding {
+  readonly exact: number;
+  readonly byName: number;
+  /** Sessions bound by neither: only the agent's IAM-visible signals reach them (the finding says so). */
+  readonly unbound: number;
+}
+
+function otherSessions(boundKeys: readonly string[], principal: Principal) {
+  const own = principal.roleSessionKey;
+  return [...new Set(boundKeys)]
+    .sort()
+    .map(parseBoundSession)
+    .filter(({ userId, issuedAt }) => !(userId === own && (issuedAt === null || principal.issuedAt === null || Math.abs(issuedAt - principal.issuedAt) <= ISSUE_SLACK_MS)));
+}
+
+/** The split of lineageConditions, for the finding's words. */
+export function sessionBinding(boundKeys: readonly string[], principal: Principal): SessionBinding {
+  const others = otherSessions(boundKeys, principal).length;
+  const exact = Math.min(others, MAX_EXACT_SESSIONS);
+  const byName = Math.min(others - exact, MAX_NAMED_SESSIONS);
+  return { exact, byName, unbound: others - exact - byName };
+}
+
 /**
- * The other agent sessions recorded on the role (bound keys, boundSessionKey), each bound exactly in its own
- * statement: the violating session has its own. Statements merge by Sid, and each Sid names one session, so a
- * later containment adds sessions and never unbinds one an earlier one bound.
+ * The other agent sessions recorded on the role (bound keys, boundSessionKey): the first MAX_EXACT_SESSIONS
+ * each bound exactly in its own statement (Sids name one session, so a later containment adds sessions and never
+ * unbinds one an earlier one bound); past those, never dropped silently: the next MAX_NAMED_SESSIONS by
+ * aws:userid alone in one statement (a later session reusing one of those names would be bound too; the finding
+ * says so), the list whole each time since a later document replaces that statement's condition.
  */
 export function lineageConditions(boundKeys: readonly string[], principal: Principal): AgentCondition[] {
-  const own = principal.roleSessionKey;
-  return boundKeys
-    .map(parseBoundSession)
-    .filter(({ userId, issuedAt }) => !(userId === own && (issuedAt === null || principal.issuedAt === null || Math.abs(issuedAt - principal.issuedAt) <= ISSUE_SLACK_MS)))
-    .map(({ userId, issuedAt }) => exactSessionCondition(userId, issuedAt));
+  const others = otherSessions(boundKeys, principal);
+  const conditions = others.slice(0, MAX_EXACT_SESSIONS).map(({ userId, issuedAt }) => exactSessionCondition(userId, issuedAt));
+  const named = [...new Set(others.slice(MAX_EXACT_SESSIONS, MAX_EXACT_SESSIONS + MAX_NAMED_SESSIONS).map(({ userId }) => userId))];
+  if (named.length > 0) conditions.push({ sid: 'SessionsByName', condition: { StringEquals: { 'aws:userid': named } } });
+  return conditions;
 }
 
 /** What a response's statements select, from its scope: the whole identity, the agent's requests, or nothing. */
