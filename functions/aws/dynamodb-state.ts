@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from '../core/state/guardrail-state.ts';
+import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from '../core/state/guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
 
 /**
@@ -302,6 +302,23 @@ export class DynamoDbState implements GuardrailState, Ledger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
+  }
+
+  async rememberTaken(item: string, at: number): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `TAKEN#${item}`, sk: ONE },
+        UpdateExpression: 'SET #at = :at, expiresAt = :ttl',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': at, ':ttl': ttl(at + TAKEN_MEMORY_MS) },
+      }),
+    );
+  }
+
+  async wasTaken(item: string, at: number): Promise<boolean> {
+    const takenAt = (await this.getItem(`TAKEN#${item}`))?.at;
+    return typeof takenAt === 'number' && at - takenAt <= TAKEN_MEMORY_MS;
   }
 
   async revokedSince(roleArn: string, at: number): Promise<number | null> {

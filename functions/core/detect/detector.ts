@@ -16,7 +16,7 @@ import { resourceArnsOf } from './resource-arns.ts';
 import { SIGNAL_DETECTORS } from './signals/index.ts';
 import type { Signal, SignalContext, SignalName } from './signals/signal.ts';
 import { stopperReason } from './guardrail-stoppers.ts';
-import { byDeployer, roleNameWritten, tamperReason } from './tamper.ts';
+import { byDeployer, roleNameWritten, tamperReason, undoneItem } from './tamper.ts';
 
 export interface Detector {
   /**
@@ -221,7 +221,10 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const quarantined = writtenRole
       ? await state.isQuarantined(`arn:${principal.partition}:iam::${record.recipientAccountId ?? principal.account}:role/${writtenRole}`)
       : false;
-    const iamTamper = tamperReason(record, quarantined, policy.deployerRoles) ?? learned.signalDrop;
+    // Putting back what a containment took away (a key, a console password) is tampering too.
+    const undo = undoneItem(record, record.recipientAccountId ?? principal.account);
+    const undone = undo && (await state.wasTaken(undo.key, at)) ? undo.what : null;
+    const iamTamper = tamperReason(record, quarantined, policy.deployerRoles, agents.roleTags) ?? undone ?? learned.signalDrop;
     const candidates = iamTamper ? [] : applicableRules(policy.rulesFor(action), record, principal);
     // A call that would stop the guardrail is tampering whoever makes it (but a deployment); an agent's
     // keeps the policy's own rule where one applies, with its (usually stronger) response.

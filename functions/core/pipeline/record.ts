@@ -1,6 +1,6 @@
 import type { Finding } from '../detect/finding.ts';
 import type { AppliedChange } from '../respond/apply-response.ts';
-import type { GuardrailState } from '../state/guardrail-state.ts';
+import { takenKey, type GuardrailState } from '../state/guardrail-state.ts';
 import type { Ledger } from '../state/ledger.ts';
 import type { Containment } from './contain.ts';
 import { ledgerEntry, principalArnOf, type EventContext } from './event-context.ts';
@@ -36,6 +36,8 @@ export async function recordContainment(finding: Finding, containment: Containme
       ? state.markQuarantined(finding.detail!.principal.arn, true)
       : undefined,
     key && contained ? state.confirmResponse(principalArn, key, ctx.now + COALESCE_MS) : undefined,
+    // What the containment took away: putting it back (a key re-activated, a password re-created) is tampering.
+    ...containment.changes.map((c) => (c.kind === 'access-key' || c.kind === 'login-profile' ? state.rememberTaken(takenKey(c.kind === 'access-key' ? c : { kind: c.kind, account: c.account, userName: c.userName }), ctx.now) : undefined)),
     key && !contained ? state.releaseResponse(principalArn, key) : undefined,
   ]);
 }

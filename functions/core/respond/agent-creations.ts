@@ -19,7 +19,8 @@ const succeeded = (record: CloudTrailRecord, eventName: string) =>
  * a CreateAccessKey returned (deactivated, whoever it was minted for), a console password it set (the login
  * profile deleted), the user or role a CreateUser or
  * CreateRole made (quarantined: everything denied, so a backdoor principal is dead on arrival), the session
- * an AssumeRole minted (revoked on its role: aws:userid, tokens issued before `revokeBefore`).
+ * an AssumeRole minted (revoked on its role: aws:userid, tokens issued before `revokeBefore`); a key an
+ * UpdateAccessKey put back Active (deactivated again: undoing a containment is tampering).
  */
 export function agentCreations(record: CloudTrailRecord, revokeBefore: number): { readonly writes: PlannedWrite[]; readonly effects: ResponseEffect[] } {
   const writes: PlannedWrite[] = [];
@@ -29,6 +30,12 @@ export function agentCreations(record: CloudTrailRecord, revokeBefore: number): 
     if (typeof key?.accessKeyId === 'string' && typeof key.userName === 'string' && /^AKIA[A-Z0-9]{12,124}$/.test(key.accessKeyId)) {
       effects.push({ effect: 'deactivate-access-key', account: accountOf(record), userName: key.userName, accessKeyId: key.accessKeyId });
     }
+  }
+  // A key put back Active (tampering with what a containment deactivated) is deactivated again.
+  const reactivated = record.requestParameters;
+  if (succeeded(record, 'UpdateAccessKey') && reactivated?.status === 'Active' && typeof reactivated.accessKeyId === 'string' && /^AKIA[A-Z0-9]{12,124}$/.test(reactivated.accessKeyId)) {
+    const userName = reactivated.userName ?? (record.userIdentity.type === 'IAMUser' ? record.userIdentity.userName : undefined);
+    if (typeof userName === 'string' && IAM_NAME.test(userName)) effects.push({ effect: 'deactivate-access-key', account: accountOf(record), userName, accessKeyId: reactivated.accessKeyId });
   }
   for (const eventName of ['CreateLoginProfile', 'UpdateLoginProfile']) {
     const userName = record.requestParameters?.userName ?? (record.userIdentity.type === 'IAMUser' ? record.userIdentity.userName : undefined);

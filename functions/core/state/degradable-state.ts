@@ -36,6 +36,8 @@ export function degradableState(state: GuardState, onFailure: (operation: string
     isAgentMinter: guarded('isAgentMinter', state.isAgentMinter.bind(state), false),
     rememberRevocation: guarded('rememberRevocation', state.rememberRevocation.bind(state), undefined),
     revokedSince: guarded('revokedSince', state.revokedSince.bind(state), null),
+    rememberTaken: guarded('rememberTaken', state.rememberTaken.bind(state), undefined),
+    wasTaken: guarded('wasTaken', state.wasTaken.bind(state), false),
     writtenDocuments: guarded('writtenDocuments', state.writtenDocuments.bind(state), null),
     recordWritten: guarded('recordWritten', state.recordWritten.bind(state), undefined),
     prefetch: guarded('prefetch', state.prefetch.bind(state), { sessions: new Map(), roleTags: null, quarantined: false, exemption: null, documents: null }),

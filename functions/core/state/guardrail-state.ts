@@ -54,6 +54,14 @@ export function parseBoundSession(key: string): { readonly userId: string; reado
   return Number.isFinite(issuedAt) ? { userId: key.slice(0, bar), issuedAt } : { userId: key, issuedAt: null };
 }
 
+/** How long what a containment took away is remembered, so undoing it is tampering: 30 days. */
+export const TAKEN_MEMORY_MS = 30 * 24 * 3_600_000;
+
+/** The key under which a taken item is remembered. */
+export function takenKey(item: { readonly kind: 'access-key'; readonly accessKeyId: string } | { readonly kind: 'login-profile'; readonly account: string; readonly userName: string }): string {
+  return item.kind === 'access-key' ? `access-key#${item.accessKeyId}` : `login-profile#${item.account}/${item.userName}`;
+}
+
 /** How long a call waits for the AssumeRole of its session: the longest an STS session can last (12 h). */
 export const PENDING_WAIT_MS = 43_200_000;
 
@@ -107,6 +115,13 @@ export interface GuardrailState {
   rememberRevocation(roleArn: string, at: number): Promise<void>;
   /** When the agent sessions of `roleArn` were last revoked, if within the longest session (12 h) before `at`. */
   revokedSince(roleArn: string, at: number): Promise<number | null>;
+  /**
+   * Remembers something a containment took away (takenKey: a deactivated access key, a deleted console
+   * password), so that undoing it is recognised as tampering.
+   */
+  rememberTaken(item: string, at: number): Promise<void>;
+  /** Whether a containment took this away (within TAKEN_MEMORY_MS before `at`). */
+  wasTaken(item: string, at: number): Promise<boolean>;
   /**
    * The guardrail's own policy documents on one identity (`account/target/name`) as it last wrote them, by
    * policy name, so a containment merges without reading IAM first. Null when that is unknown.

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../respond/policy-document.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
-import { PENDING_WAIT_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from './guardrail-state.ts';
+import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from './guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
@@ -222,6 +222,17 @@ export class InMemoryState implements GuardrailState, Ledger {
   async revokedSince(roleArn: string, at: number): Promise<number | null> {
     const revokedAt = this.revocations.get(roleArn);
     return revokedAt !== undefined && revokedAt <= at && at - revokedAt <= PENDING_WAIT_MS ? revokedAt : null;
+  }
+
+  private readonly taken = new Map<string, number>();
+
+  async rememberTaken(item: string, at: number): Promise<void> {
+    boundedSet(this.taken, item, Math.max(at, this.taken.get(item) ?? 0));
+  }
+
+  async wasTaken(item: string, at: number): Promise<boolean> {
+    const takenAt = this.taken.get(item);
+    return takenAt !== undefined && at - takenAt <= TAKEN_MEMORY_MS;
   }
 
   async isQuarantined(roleArn: string): Promise<boolean> {
