@@ -109,11 +109,23 @@ export async function contain(testCase: ContainmentCase): Promise<Contained> {
     // The guard applies containment two seconds after the call (CloudTrail delivery and the pipeline).
     const detail = (event as { detail?: { eventTime?: string } }).detail;
     clock.now = Date.parse(detail?.eventTime ?? '2026-11-20T09:00:00Z') + 2_000;
+    // What the call itself did in IAM, where a move's fate depends on it: a key put back Active, a password set.
+    applyCall(detail as Record<string, unknown> | undefined, accounts);
     // A containment that fails is a finding of the suite, not a thrown test.
     const result = await processEvent(event, deps, { deadline: clock.now + 60_000 }).catch((error: unknown) => ({ status: 'failed', error: (error as Error).message }));
     expect(result, `the guard on ${JSON.stringify(detail).slice(0, 120)}`).toMatchObject({ status: 'processed' });
   }
   return { accounts, scps, reasons: state.ledger.map((entry) => entry.reason) };
+}
+
+/** The effect of a successful call on the account's keys and passwords, as AWS would have applied it. */
+function applyCall(detail: Record<string, unknown> | undefined, accounts: Map<string, FakeIam>): void {
+  if (!detail || detail.errorCode || detail.eventSource !== 'iam.amazonaws.com') return;
+  const request = (detail.requestParameters ?? {}) as Record<string, unknown>;
+  const iam = accounts.get(String(detail.recipientAccountId));
+  if (!iam) return;
+  if (detail.eventName === 'UpdateAccessKey' && typeof request.accessKeyId === 'string' && (request.status === 'Active' || request.status === 'Inactive')) iam.keys.set(request.accessKeyId, request.status);
+  if (detail.eventName === 'CreateLoginProfile' && typeof request.userName === 'string') iam.loginProfiles.add(request.userName);
 }
 
 /** IAM's request context for a move, written out in full. */

@@ -52,7 +52,8 @@ function chainedIntoProtectedRole(): ContainmentCase {
 function undoingContainment(): ContainmentCase {
   const ci = user('ci-runner', 13);
   const agent = session('DevOps', 'agent-keys', 'ASIAEXAMPLEUNDOAG01', T(0));
-  const helper = session('DevOps', 'agent-helper', 'ASIAEXAMPLEUNDOHP01', T(1));
+  // Its second session is on another role, out of reach of the first containment.
+  const helper = session('Ops', 'agent-helper', 'ASIAEXAMPLEUNDOHP01', T(1));
   const svc = { name: 'svc', id: 'AIDAEXAMPLESVCUSER1', key: 'AKIAEXAMPLESVCKEY001' };
   return {
     name: 'undoing-containment',
