@@ -22,7 +22,6 @@ describe.each(cases)('red team: %s', (_file, testCase) => {
   it(testCase.description, async () => {
     const contained = await contain(testCase);
     const { reasons } = contained;
-    for (const words of testCase.reasonIncludes ?? []) expect(reasons.join('\n'), `the findings say "${words}"`).toContain(words);
     const outcomes: string[] = [];
     for (const move of testCase.moves) {
       const decision = await judge(move, contained);
@@ -30,6 +29,7 @@ describe.each(cases)('red team: %s', (_file, testCase) => {
       outcomes.push(`${move.who}: ${move.description} → ${decision}`);
       expect(denied ? 'denied' : 'allowed', `${move.who}: ${move.description} (${decision})\n${outcomes.join('\n')}`).toBe(move.expect);
     }
+    for (const words of testCase.reasonIncludes ?? []) expect(reasons.join('\n'), `the findings say "${words}"`).toContain(words);
     // Contained: the agent has at least one move, all denied; every human move it claims to spare is allowed.
     expect(testCase.moves.some((m) => m.who === 'agent')).toBe(true);
   });
