@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
-import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from '../core/state/guardrail-state.ts';
+import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey, lineageEntry } from '../core/state/guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
 
 /**
@@ -78,7 +78,12 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async putSession(session: AgentSession): Promise<void> {
-    if (indexedOnRole(session)) await this.indexOnRole(session.roleArn, boundSessionKey(session.roleSessionKey!, session.issuedAt), session.expiresAt);
+    if (indexedOnRole(session)) {
+      const bound = boundSessionKey(session.roleSessionKey!, session.issuedAt);
+      await this.indexOnRole(session.roleArn, bound, session.expiresAt);
+      // The agent's whole lineage, across roles: a containment binds every session of it where it is.
+      if (session.origin) await this.indexOnRole(session.origin, lineageEntry(session.roleArn, bound), session.expiresAt, 'LINEAGE');
+    }
     for (const key of sessionKeysOf(session)) {
       await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: `SESSION#${key}`, sk: ONE, session, expiresAt: ttl(session.expiresAt) } }));
     }
@@ -89,8 +94,8 @@ export class DynamoDbState implements GuardrailState, Ledger {
    * reads it with everything else. The map entry is set in place; the first session of a role creates the
    * item (a concurrent creator makes the update path win on retry).
    */
-  private async indexOnRole(roleArn: string, userId: string, until: number): Promise<void> {
-    const Key = { pk: `ROLESESSIONS#${roleArn}`, sk: ONE };
+  private async indexOnRole(roleArn: string, userId: string, until: number, index: 'ROLESESSIONS' | 'LINEAGE' = 'ROLESESSIONS'): Promise<void> {
+    const Key = { pk: `${index}#${roleArn}`, sk: ONE };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await this.client.send(
@@ -114,6 +119,10 @@ export class DynamoDbState implements GuardrailState, Ledger {
         if (!isConditionFailure(error)) throw error;
       }
     }
+  }
+
+  async lineageSessions(origin: string, at: number): Promise<string[]> {
+    return liveRoleSessions(await this.getItem(`LINEAGE#${origin}`), at);
   }
 
   async agentSessionsOn(roleArn: string, at: number): Promise<string[]> {

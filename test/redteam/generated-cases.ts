@@ -76,6 +76,29 @@ function undoingContainment(): ContainmentCase {
   };
 }
 
+/** Sessions the agent chained into before it was contained are bound where they are. */
+function chainedIntoBeforeContainment(): ContainmentCase {
+  const ci = user('ci-runner', 14);
+  const agent = session('DevOps', 'agent-run', 'ASIAEXAMPLEDOWNTAG01', T(0));
+  const hop = session('Build', 'hop', 'ASIAEXAMPLEDOWNHOP01', T(1));
+  return {
+    name: 'chained-into-before-containment',
+    description: 'The agent chains, without its tag, from DevOps into Build, then its DevOps session mints a key: its sessions are revoked, the one it holds on Build included; people on Build keep working',
+    iam: { [ACCOUNT]: { keys: { [ci.key]: ci.name } } },
+    events: [
+      assumeRole(ci, agent, true),
+      assumeRole(agent, hop, false),
+      call(agent, T(2), 'iam.amazonaws.com', 'CreateAccessKey', { requestParameters: { userName: 'svc' }, responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEDOWNSVC01', status: 'Active', userName: 'svc' } } }),
+    ],
+    moves: [
+      move('agent', 'the agent', 'its DevOps session', agent, 's3:ListAllMyBuckets', '*', { tagged: true }),
+      move('agent', 'the agent', 'the Build session it chained into before', hop, 's3:ListAllMyBuckets', '*'),
+      move('agent', 'the agent', 'the Build session mints a key itself', hop, 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/svc`),
+      move('human', 'carol', 'carol on Build', session('Build', 'carol', 'ASIAEXAMPLEDOWNCAR01', T(1)), 's3:ListAllMyBuckets', '*'),
+    ],
+  };
+}
+
 export function generatedRedTeamCases(): ContainmentCase[] {
-  return [manySessionsBound(), chainedIntoProtectedRole(), undoingContainment()];
+  return [manySessionsBound(), chainedIntoProtectedRole(), undoingContainment(), chainedIntoBeforeContainment()];
 }

@@ -42,6 +42,8 @@ interface Learned {
 const MAX_BOUND_SESSIONS = 10;
 /** Roles of a chain bound beside the contained one (each is one more inline write). */
 const MAX_LINEAGE_DEPTH = 3;
+/** Roles of the agent's lineage written beside the contained one, at most, parents and descendants together. */
+const MAX_LINEAGE_ROLES = 6;
 const NOTHING_LEARNED: Learned = { late: [], note: null, signalDrop: null };
 
 /** The finding for input that failed validation: answered, never acted on. */
@@ -120,7 +122,9 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
         .find((signal) => signal !== null);
       // A declared agent principal (a CI runner, an agent host) mints only agent sessions, tagged or not.
       const declared = isDeclaredAgentPrincipal(principal, agents);
-      const minted = (signal: SignalName, evidence: string): AgentSession => ({ accessKeyId: null, roleSessionKey: null, roleArn: '', signals: [signal], evidence, expiresAt: at });
+      // What the caller's session itself is (a person's session through MCP, a runner): the lineage's origin.
+      const callerOrigin = principal.roleSessionKey ? boundSessionKey(principal.roleSessionKey, principal.issuedAt) : (principal.accessKeyId ?? principal.arn);
+      const minted = (signal: SignalName, evidence: string): AgentSession => ({ accessKeyId: null, roleSessionKey: null, roleArn: '', signals: [signal], evidence, expiresAt: at, origin: callerOrigin });
       const caller = known ?? (viaMcp ? minted(viaMcp.name, viaMcp.evidence) : declared ? minted('principal-arn', `minted by declared agent principal ${principal.arn}`) : null);
       let observed = observeSession(record, agents, caller);
       // Only an agent (one of its sessions, or a declared agent principal) strips a signal or mints its way back:
@@ -175,7 +179,13 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
    * of them the agent could assume the contained role again under a new session name, which no statement on
    * the contained role can name in advance. Bounded by depth, and a role met twice ends the walk.
    */
-  async function lineageOf(session: AgentSession | null, at: number): Promise<LineageRole[]> {
+  /** Roles of a chain worth writing to: never a protected role, nor an Identity Center one (IAM refuses writes). */
+  const writable = (roleArn: string) => {
+    const asPrincipal = principalFromArn(roleArn);
+    return asPrincipal !== null && !asPrincipal.isIdentityCenter && !protectionOf(asPrincipal, policy);
+  };
+
+  async function lineageOf(session: AgentSession | null, containedRole: string, origin: string | null, at: number): Promise<LineageRole[]> {
     const roles: LineageRole[] = [];
     let parent = session?.parent ?? null;
     const seen = new Set<string>();
@@ -183,12 +193,28 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       seen.add(parent.roleArn);
       // A protected role of the chain (the guardrail's, service-linked, or one the policy protects) is never
       // written, nor an Identity Center role (IAM refuses writes to it): the chain is followed past them.
-      const asPrincipal = principalFromArn(parent.roleArn);
-      if (asPrincipal && !asPrincipal.isIdentityCenter && !protectionOf(asPrincipal, policy)) {
+      if (writable(parent.roleArn)) {
         const recorded = await state.agentSessionsOn(parent.roleArn, at);
         roles.push({ roleArn: parent.roleArn, sessions: [...new Set([boundSessionKey(parent.roleSessionKey, parent.issuedAt), ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS) });
       }
       parent = (await state.findSession({ accessKeyId: null, roleSessionKey: parent.roleSessionKey }, at))?.parent ?? null;
+    }
+    // Downwards and sideways: every session of the agent's lineage on another role (ones it chained into or
+    // minted before this containment) is bound where it is; the contained role's are bound by the response.
+    if (origin) {
+      const byRole = new Map<string, string[]>();
+      for (const entry of await state.lineageSessions(origin, at)) {
+        const space = entry.indexOf(' ');
+        const roleArn = entry.slice(0, space);
+        if (roleArn === containedRole || !writable(roleArn)) continue;
+        byRole.set(roleArn, [...(byRole.get(roleArn) ?? []), entry.slice(space + 1)]);
+      }
+      for (const [roleArn, sessions] of [...byRole].sort(([a], [b]) => a.localeCompare(b))) {
+        const known = roles.find((role) => role.roleArn === roleArn);
+        const merged = [...new Set([...(known?.sessions ?? []), ...sessions])].sort().slice(0, MAX_BOUND_SESSIONS);
+        if (known) roles[roles.indexOf(known)] = { roleArn, sessions: merged };
+        else if (roles.length < MAX_LINEAGE_ROLES) roles.push({ roleArn, sessions: merged });
+      }
     }
     return roles;
   }
@@ -299,7 +325,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       agentSessions = (await state.agentSessionsOn(principal.arn, at)).sort();
     }
     // Whatever the scope on this role, the sessions the agent chained from are bound where they are.
-    if (isRoleSession && isAgent && principal.arn && plan.response !== 'notify') lineageRoles = await lineageOf(session, at);
+    if (isRoleSession && isAgent && principal.arn && plan.response !== 'notify') lineageRoles = await lineageOf(session, principal.arn, agentKey, at);
     // The agent's sessions of the role are revoked: one it mints after this is revoked again (learn above).
     if (plan.response === 'revoke-sessions' && isRoleSession && principal.arn) await state.rememberRevocation(principal.arn, at);
     const escalation = `${plan.escalated ? `, escalated after ${strikes} strikes` : ''}${agentOnProtectedRole ? `; ${protection!.reason}: its agent requests only, by SCP` : ''}`;

@@ -22,6 +22,14 @@ function withScpFallback(built: ResponseWrites, input: ResponseInput): ResponseW
   return { ...built, scpFallback: scp.writes[0]! };
 }
 
+/**
+ * What the agent's other sessions (its lineage on other roles) are denied: everything where it is quarantined or
+ * its sessions revoked (it would otherwise go on from one of them), else the rule's actions.
+ */
+function lineageDeny(response: string, rule: { readonly actionPatterns: readonly string[]; readonly resourcePatterns: readonly string[] }) {
+  return response === 'quarantine-role' || response === 'revoke-sessions' ? { actionPatterns: ['*'], resourcePatterns: ['*'] } : { actionPatterns: rule.actionPatterns, resourcePatterns: rule.resourcePatterns };
+}
+
 /** Writes to the same policy of the same identity become one (applied in parallel, two would race). */
 function coalesce(writes: readonly PlannedWrite[]): PlannedWrite[] {
   const byPolicy = new Map<string, PlannedWrite>();
@@ -69,7 +77,7 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
   // The roles the agent chained from are bound too (lineage-roles.ts), wherever the contained role is.
   const fromLineage =
     detail.lineageRoles?.length && detail.principal.arn && detail.plan.response !== 'notify'
-      ? lineageWrites({ lineage: detail.lineageRoles, containedRoleArn: detail.principal.arn, actionPatterns: rule.actionPatterns, resourcePatterns: rule.resourcePatterns, action: detail.action })
+      ? lineageWrites({ lineage: detail.lineageRoles, containedRoleArn: detail.principal.arn, ...lineageDeny(detail.plan.response, rule), action: detail.action })
       : [];
   const built = fromLineage.length > 0 ? { ...contained, writes: coalesce([...contained.writes, ...fromLineage]) } : contained;
   // What the agent created in this call is the agent's, contained with it (unless nothing is contained).

@@ -25,6 +25,7 @@ export function degradableState(state: GuardState, onFailure: (operation: string
     findSession: guarded('findSession', state.findSession.bind(state), null),
     putSession: guarded('putSession', state.putSession.bind(state), undefined),
     agentSessionsOn: guarded('agentSessionsOn', state.agentSessionsOn.bind(state), []),
+    lineageSessions: guarded('lineageSessions', state.lineageSessions.bind(state), []),
     addPending: guarded('addPending', state.addPending.bind(state), undefined),
     takePending: guarded('takePending', state.takePending.bind(state), []),
     roleTags: guarded('roleTags', state.roleTags.bind(state), null),

@@ -46,6 +46,11 @@ export function boundSessionKey(roleSessionKey: string, issuedAt: number | null 
   return issuedAt == null ? roleSessionKey : `${roleSessionKey}|${new Date(issuedAt).toISOString()}`;
 }
 
+/** A session of a lineage: its role and its bound key, space-separated (neither holds a space). */
+export function lineageEntry(roleArn: string, bound: string): string {
+  return `${roleArn} ${bound}`;
+}
+
 /** The parts of a bound session key. */
 export function parseBoundSession(key: string): { readonly userId: string; readonly issuedAt: number | null } {
   const bar = key.lastIndexOf('|');
@@ -89,6 +94,11 @@ export interface GuardrailState {
    * binds them all, the ones without an IAM-visible signal (a chained session) included.
    */
   agentSessionsOn(roleArn: string, at: number): Promise<string[]>;
+  /**
+   * Every live session of one agent's lineage (its `origin`), on whatever role, as lineage entries
+   * (lineageEntry: `roleArn bound-key`): the sessions it chained into or minted before a containment are bound too.
+   */
+  lineageSessions(origin: string, at: number): Promise<string[]>;
   /** Parks an event under each key until its session's AssumeRole arrives or it expires. */
   addPending(keys: readonly string[], pending: PendingEvent): Promise<void>;
   /** Removes and returns the parked events under any of the keys (each event once). */

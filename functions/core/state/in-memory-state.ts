@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../respond/policy-document.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
-import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey } from './guardrail-state.ts';
+import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey, lineageEntry } from './guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
@@ -90,7 +90,19 @@ export class InMemoryState implements GuardrailState, Ledger {
       const bound = boundSessionKey(session.roleSessionKey!, session.issuedAt);
       onRole.set(bound, Math.max(session.expiresAt, onRole.get(bound) ?? 0));
       boundedSet(this.roleSessions, session.roleArn, onRole);
+      if (session.origin) {
+        const lineage = this.lineages.get(session.origin) ?? new Map<string, number>();
+        const entry = lineageEntry(session.roleArn, bound);
+        lineage.set(entry, Math.max(session.expiresAt, lineage.get(entry) ?? 0));
+        boundedSet(this.lineages, session.origin, lineage);
+      }
     }
+  }
+
+  private readonly lineages = new Map<string, Map<string, number>>();
+
+  async lineageSessions(origin: string, at: number): Promise<string[]> {
+    return [...(this.lineages.get(origin) ?? [])].filter(([, until]) => until >= at).map(([entry]) => entry);
   }
 
   async agentSessionsOn(roleArn: string, at: number): Promise<string[]> {
