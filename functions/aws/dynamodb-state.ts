@@ -247,6 +247,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
     if (keys.exemptionArn) wanted.add(`EXEMPT#${keys.exemptionArn}`);
     if (keys.identityKey) wanted.add(`DOCS#${keys.identityKey}`);
     if (keys.sessionRoleArn) wanted.add(`ROLESESSIONS#${keys.sessionRoleArn}`);
+    if (keys.lineageOrigin) wanted.add(`LINEAGE#${keys.lineageOrigin}`);
     const items = new Map<string, Record<string, unknown>>();
     // One strongly consistent BatchGetItem (at most 100 keys); keys DynamoDB leaves unprocessed are asked again.
     let request: Record<string, unknown>[] = [...wanted].map((pk) => ({ pk, sk: ONE }));
@@ -269,6 +270,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
       exemption: keys.exemptionArn ? liveExemption(keys.exemptionArn, items.get(`EXEMPT#${keys.exemptionArn}`), at) : null,
       documents: keys.identityKey ? documentsOf(items.get(`DOCS#${keys.identityKey}`)) : null,
       roleSessions: keys.sessionRoleArn ? new Map(Object.entries((items.get(`ROLESESSIONS#${keys.sessionRoleArn}`)?.sessions as Record<string, number> | undefined) ?? {})) : null,
+      lineage: keys.lineageOrigin ? new Map(Object.entries((items.get(`LINEAGE#${keys.lineageOrigin}`)?.sessions as Record<string, number> | undefined) ?? {})) : null,
     };
   }
 

@@ -4,6 +4,8 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { ruleDeadLetters } from './rule-dead-letters.ts';
+import { NAMES } from '../names.ts';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
@@ -42,12 +44,14 @@ export class GuardRules extends Construct {
     // Asynchronous invocations (EventBridge → Lambda): retried twice by Lambda, then the DLQ.
     fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6) });
     fn.addEnvironment('DEAD_LETTER_QUEUE', this.deadLetterQueue.queueName);
+    // One queue-policy statement for every rule on the bus (rule-dead-letters.ts says why).
+    const deadLetters = ruleDeadLetters(this, this.deadLetterQueue, `${NAMES.bus}/AgentGuardrail-*`);
     this.rules = props.patterns.map((p) =>
       cloudTrailRule(this, `Rule-${p.name}`, p, {
         eventBus: props.bus,
         ruleName: `AgentGuardrail-${p.name}`,
         description: `CloudTrail calls of ${p.name} that the policy watches`,
-        target: new LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
+        target: new LambdaFunction(fn, { deadLetterQueue: deadLetters, retryAttempts: 185, maxEventAge: Duration.hours(24) }),
       }),
     );
     // Lambda's own asynchronous failure destination is the same queue.

@@ -5,6 +5,7 @@ import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { ArnPrincipal, CfnRole, Effect, PolicyDocument, PolicyStatement, Role, CompositePrincipal, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { ruleDeadLetters } from '../constructs/rule-dead-letters.ts';
 import { Construct } from 'constructs';
 import type { EventRulePattern } from '../../functions/core/policy/compile-event-patterns.ts';
 import { RESPONDER_PERMISSION_GROUPS } from '../../functions/core/respond/required-permissions.ts';
@@ -58,12 +59,13 @@ export class MemberAccountStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const deadLetters = ruleDeadLetters(this, this.deadLetterQueue, `${NAMES.forwardRulePrefix}*`);
     this.rules = props.patterns.map((p) =>
       cloudTrailRule(this, `Forward-${p.name}`, p, {
         eventBus: defaultBus,
         ruleName: `${NAMES.forwardRulePrefix}${p.name}`,
         description: `Forward ${p.name} CloudTrail calls to the agent-guardrail bus`,
-        target: new EventBusTarget(centralBus, { role: this.forwarder, deadLetterQueue: this.deadLetterQueue }),
+        target: new EventBusTarget(centralBus, { role: this.forwarder, deadLetterQueue: deadLetters }),
       }),
     );
     new Alarm(this, 'ForwardDeadLettersAlarm', {

@@ -235,3 +235,23 @@ describe('deployment configuration', () => {
     );
   });
 });
+
+describe('queue policies within Amazon SQS policy quotas', () => {
+  // 20 statements and 8,192 bytes a queue policy:
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html
+  it.each([
+    ['security', () => security],
+    ['member', () => member],
+  ])('%s: every dead-letter queue admits its rules in one statement, by the rules\' name pattern', (_name, template) => {
+    const policies = Object.values(template().findResources('AWS::SQS::QueuePolicy')) as { Properties: { PolicyDocument: { Statement: { Sid?: string; Condition?: Record<string, unknown> }[] } } }[];
+    expect(policies.length).toBeGreaterThan(0);
+    for (const { Properties } of policies) {
+      const statements = Properties.PolicyDocument.Statement;
+      expect(statements.length).toBeLessThanOrEqual(20);
+      expect(JSON.stringify(Properties.PolicyDocument).length).toBeLessThanOrEqual(8_192);
+      const fromRules = statements.filter((s) => JSON.stringify(s).includes('events.amazonaws.com'));
+      expect(fromRules).toHaveLength(1);
+      expect(fromRules[0]!.Condition).toHaveProperty('ArnLike');
+    }
+  });
+});

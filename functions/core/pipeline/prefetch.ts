@@ -3,7 +3,7 @@ import { roleKeyOf } from '../detect/observe-role-tags.ts';
 import { holdsSession, identifyPrincipal } from '../detect/principal.ts';
 import { roleNameWritten } from '../detect/tamper.ts';
 import type { CompiledPolicy } from '../policy/compile-policy.ts';
-import { sessionKeysOf, type AgentSession, type Prefetched, type PrefetchKeys, type SessionKeys } from '../state/guardrail-state.ts';
+import { boundSessionKey, sessionKeysOf, type AgentSession, type Prefetched, type PrefetchKeys, type SessionKeys } from '../state/guardrail-state.ts';
 import type { GuardState } from '../state/degradable-state.ts';
 
 /** The identity a containment of this principal writes to: `account/role|user/name`. */
@@ -29,6 +29,7 @@ export function prefetchKeys(record: CloudTrailRecord, policy: CompiledPolicy): 
     exemptionArn: principal.arn,
     identityKey: target ? identityKeyOf(principal.account, target[0], target[1]) : null,
     sessionRoleArn: principal.kind === 'role-session' ? principal.arn : null,
+    lineageOrigin: principal.kind === 'role-session' && principal.roleSessionKey ? boundSessionKey(principal.roleSessionKey, principal.issuedAt) : null,
   };
 }
 
@@ -52,6 +53,10 @@ export function withPrefetched(state: GuardState, keys: PrefetchKeys, prefetched
         if (session && session.expiresAt >= at) return session;
       }
       return null;
+    },
+    async lineageSessions(origin: string, at: number) {
+      if (origin !== keys.lineageOrigin || !prefetched.lineage) return state.lineageSessions(origin, at);
+      return [...prefetched.lineage].filter(([, until]) => until >= at).map(([entry]) => entry);
     },
     async agentSessionsOn(roleArn: string, at: number) {
       if (roleArn !== keys.sessionRoleArn || !prefetched.roleSessions) return state.agentSessionsOn(roleArn, at);

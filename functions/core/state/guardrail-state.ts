@@ -152,6 +152,8 @@ export interface PrefetchKeys {
   readonly identityKey: string | null;
   /** The role whose recorded agent sessions a containment binds (a role session's role). */
   readonly sessionRoleArn?: string | null;
+  /** The lineage the caller's own session starts (its bound key): most agents are their lineage's first session. */
+  readonly lineageOrigin?: string | null;
 }
 
 export interface Prefetched {
@@ -163,6 +165,8 @@ export interface Prefetched {
   readonly documents: ReadonlyMap<string, PolicyDocument> | null;
   /** Bound session key → live-until of the agent sessions recorded on `sessionRoleArn`; null when not asked. */
   readonly roleSessions?: ReadonlyMap<string, number> | null;
+  /** Lineage entry → live-until of the sessions of `lineageOrigin`; null when not asked. */
+  readonly lineage?: ReadonlyMap<string, number> | null;
 }
 
 export interface SessionKeys {

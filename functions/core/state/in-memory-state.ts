@@ -214,6 +214,7 @@ export class InMemoryState implements GuardrailState, Ledger {
       exemption: keys.exemptionArn ? await this.exemptionFor(keys.exemptionArn, at) : null,
       documents: keys.identityKey ? await this.writtenDocuments(keys.identityKey) : null,
       roleSessions: keys.sessionRoleArn ? new Map(this.roleSessions.get(keys.sessionRoleArn) ?? []) : null,
+      lineage: keys.lineageOrigin ? new Map(this.lineages.get(keys.lineageOrigin) ?? []) : null,
     };
   }
 
