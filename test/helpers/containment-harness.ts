@@ -25,6 +25,8 @@ export interface Actor {
   readonly session?: string;
   readonly user?: string;
   readonly userId?: string;
+  /** A federated user's session (GetFederationToken): its name; `user` is the IAM user that issued it. */
+  readonly federated?: string;
   readonly accessKeyId?: string;
   /** Signs in with the user's console password (fails once the login profile is deleted). */
   readonly consolePassword?: boolean;
@@ -146,6 +148,12 @@ function requestOf(move: Move): { principal: string; context: Record<string, str
     context['aws:userid'] = `${a.roleId}:${a.session}`;
     context['aws:PrincipalType'] = 'AssumedRole';
     return { principal: `arn:aws:sts::${a.account}:assumed-role/${a.role}/${a.session}`, context };
+  }
+  if (a.federated) {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html (aws:userid of a federated user: account:caller-specified-name)
+    const arn = `arn:aws:sts::${a.account}:federated-user/${a.federated}`;
+    Object.assign(context, { 'aws:PrincipalArn': arn, 'aws:userid': `${a.account}:${a.federated}`, 'aws:PrincipalType': 'FederatedUser' });
+    return { principal: arn, context };
   }
   context['aws:PrincipalArn'] = `arn:aws:iam::${a.account}:user/${a.user}`;
   context['aws:userid'] = a.userId!;

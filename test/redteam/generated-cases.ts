@@ -1,5 +1,5 @@
 import type { ContainmentCase } from '../helpers/containment-harness.ts';
-import { ACCOUNT, T, assumeRole, call, move, putRolePolicy, session, user } from '../helpers/trail-builders.ts';
+import { ACCOUNT, T, assumeRole, call, envelope, move, putRolePolicy, session, user } from '../helpers/trail-builders.ts';
 
 /**
  * Red-team cases too long to write out as JSON: generated from the record builders (test/helpers/trail-builders.ts),
@@ -99,6 +99,49 @@ function chainedIntoBeforeContainment(): ContainmentCase {
   };
 }
 
+/** Credentials made from what the agent minted, or minted through MCP on a person's key. */
+function credentialsMadeFromMints(): ContainmentCase {
+  const bob = user('bob', 15);
+  const token = 'ASIAEXAMPLEBOBTOKEN1';
+  const federated = 'ASIAEXAMPLEBOBFEDER1';
+  const ci = user('ci-runner', 16);
+  const agent = session('DevOps', 'agent-keys', 'ASIAEXAMPLEMINTAGNT1', T(30));
+  const svcKey = 'AKIAEXAMPLEMINTSVC01';
+  const svcToken = 'ASIAEXAMPLEMINTSVCT1';
+  const svc = { name: 'svc', id: 'AIDAEXAMPLEMINTSVC1', key: svcKey };
+  const asBob = (accessKeyId: string) => ({ type: 'IAMUser', principalId: bob.id, arn: `arn:aws:iam::${ACCOUNT}:user/bob`, accountId: ACCOUNT, accessKeyId, userName: 'bob' });
+  const tokenEvent = (by: Record<string, unknown>, at: string, name: string, key: string, viaMcp: boolean, federatedUser?: string) =>
+    envelope({
+      eventTime: at, eventSource: 'sts.amazonaws.com', eventName: name, readOnly: true,
+      userIdentity: viaMcp ? { ...by, invokedBy: 'aws-mcp.amazonaws.com' } : by,
+      ...(viaMcp ? { sourceIPAddress: 'aws-mcp.amazonaws.com', userAgent: 'aws-mcp.amazonaws.com' } : {}),
+      requestParameters: federatedUser ? { name: federatedUser } : { durationSeconds: 3600 },
+      responseElements: { credentials: { accessKeyId: key, expiration: 'Nov 20, 2026, 11:00:00 AM' }, ...(federatedUser ? { federatedUser: { federatedUserId: `${ACCOUNT}:${federatedUser}`, arn: `arn:aws:sts::${ACCOUNT}:federated-user/${federatedUser}` } } : {}) },
+    });
+  const put = (identity: Record<string, unknown>, at: string) =>
+    envelope({ eventTime: at, eventSource: 'iam.amazonaws.com', eventName: 'PutRolePolicy', userIdentity: identity, requestParameters: { roleName: 'App', policyName: 'admin' }, responseElements: null });
+  return {
+    name: 'credentials-made-from-mints',
+    description: "Through the MCP server on Bob's key, an assistant mints a session token and a federated user and uses both directly; a tagged agent mints a key for svc that is used for a session token before the guard acts: every such credential is cut off, and Bob's own key and svc's later sessions keep working",
+    iam: { [ACCOUNT]: { keys: { [bob.key]: 'bob', [ci.key]: ci.name } } },
+    events: [
+      tokenEvent(asBob(bob.key), T(10), 'GetSessionToken', token, true),
+      tokenEvent(asBob(bob.key), T(11), 'GetFederationToken', federated, true, 'helper'),
+      put(asBob(token), T(12)),
+      put({ type: 'FederatedUser', principalId: `${ACCOUNT}:helper`, arn: `arn:aws:sts::${ACCOUNT}:federated-user/helper`, accountId: ACCOUNT, accessKeyId: federated, sessionContext: { sessionIssuer: { type: 'IAMUser', principalId: bob.id, arn: `arn:aws:iam::${ACCOUNT}:user/bob`, accountId: ACCOUNT, userName: 'bob' }, attributes: { creationDate: T(11), mfaAuthenticated: 'false' } } }, T(13)),
+      assumeRole(ci, agent, true),
+      call(agent, T(31), 'iam.amazonaws.com', 'CreateAccessKey', { requestParameters: { userName: 'svc' }, responseElements: { accessKey: { accessKeyId: svcKey, status: 'Active', userName: 'svc' } } }),
+    ],
+    moves: [
+      { ...move('agent', "bob's assistant", 'the session token it minted, used directly', { ...bob, key: token } as never, 'iam:PutRolePolicy', APP_ROLE), as: { account: ACCOUNT, user: 'bob', userId: bob.id, accessKeyId: token, tokenIssuedAt: T(10) } },
+      { ...move('agent', "bob's assistant", 'the federated user it minted', bob as never, 'iam:PutRolePolicy', APP_ROLE), as: { account: ACCOUNT, user: 'bob', federated: 'helper', accessKeyId: federated, tokenIssuedAt: T(11) } },
+      { ...move('agent', 'the tagged agent', "a session token made from the key it minted, before the guard acted", svc as never, 's3:ListAllMyBuckets', '*'), as: { account: ACCOUNT, user: 'svc', userId: svc.id, accessKeyId: svcToken, tokenIssuedAt: T(31, 1) } },
+      move('human', 'bob', "bob's own key, directly", bob, 'iam:PutRolePolicy', APP_ROLE),
+      { ...move('human', 'svc owner', "svc's owner, a session issued the next day", svc as never, 's3:ListAllMyBuckets', '*'), as: { account: ACCOUNT, user: 'svc', userId: svc.id, accessKeyId: 'ASIAEXAMPLEMINTSVCT2', tokenIssuedAt: '2026-11-21T09:00:00Z' } },
+    ],
+  };
+}
+
 export function generatedRedTeamCases(): ContainmentCase[] {
-  return [manySessionsBound(), chainedIntoProtectedRole(), undoingContainment(), chainedIntoBeforeContainment()];
+  return [manySessionsBound(), chainedIntoProtectedRole(), undoingContainment(), chainedIntoBeforeContainment(), credentialsMadeFromMints()];
 }

@@ -221,13 +221,15 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
 
   async function evaluate(record: CloudTrailRecord, isLate = false): Promise<Finding[]> {
     const at = Date.parse(record.eventTime);
-    const principal = identifyPrincipal(record);
-    if (record.eventType === 'AwsServiceEvent') return [serviceEventFinding(record, principal)];
-    const learned = isLate ? NOTHING_LEARNED : await learn(record, principal, at);
+    const identified = identifyPrincipal(record);
+    if (record.eventType === 'AwsServiceEvent') return [serviceEventFinding(record, identified)];
+    const learned = isLate ? NOTHING_LEARNED : await learn(record, identified, at);
     const lateFindings = learned.late;
 
-    const isRoleSession = principal.kind === 'role-session';
-    const session = holdsSession(principal) ? await sessionOf(principal, at) : null;
+    const isRoleSession = identified.kind === 'role-session';
+    const session = holdsSession(identified) ? await sessionOf(identified, at) : null;
+    // A token's issue time is its session's where the call does not carry it (an IAM user's GetSessionToken).
+    const principal = session?.issuedAt != null && identified.issuedAt === null ? { ...identified, issuedAt: session.issuedAt } : identified;
     const roleTags =
       isRoleSession && agents.roleTags.size > 0 ? await state.roleTags(roleKeyOf(principal.account, principal.roleName!)) : null;
     const context: SignalContext = { record, principal, agents, session, roleTags };
@@ -317,7 +319,11 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const agentOnly = isAgentOnlyIdentity(principal, roleTags, agents);
     const planned = planResponse(rule, principal, signals.map((s) => s.name), strikes, agentOnly);
     const stopsEverything = planned.response === 'quarantine-role' || planned.response === 'revoke-sessions';
-    const plan: ResponsePlan = agentOnProtectedRole ? { ...planned, response: 'scp-deny', scope: 'agent', ...(stopsEverything ? { denyAll: true } : {}) } : planned;
+    // A recorded agent session is the agent's own, whatever signal name it carries (one minted through MCP
+    // carries 'mcp-service', and its direct calls are the agent's still).
+    const bindsOwnSession = session !== null || agentHoldsSession(signals.map((s) => s.name));
+    const contained: ResponsePlan = agentOnProtectedRole ? { ...planned, response: 'scp-deny', scope: 'agent', ...(stopsEverything ? { denyAll: true } : {}) } : planned;
+    const plan: ResponsePlan = { ...contained, bindsOwnSession };
     // Every agent session recorded on the role is bound, not only this one: a chained session without the
     // tag, or one marked only by its user agent, is the same agent.
     if (isRoleSession && principal.arn && (plan.scope === 'agent' || plan.scope === 'session') && isAgent) {
@@ -343,7 +349,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     const shared =
       learned.mintedOnly
         ? ' Contained in the session it minted only: the caller is not an agent and keeps working.'
-        : plan.scope === 'agent' && !agentHoldsSession(signals.map((s) => s.name)) && plan.response !== 'notify'
+        : plan.scope === 'agent' && !bindsOwnSession && plan.response !== 'notify'
           ? ` Seen only through the MCP server on ${principal.display}'s credentials: its requests through MCP are contained, its direct calls are that person's as far as AWS can tell and are not; prevent them: ${PREVENTIVE_PATHS}.`
           : '';
     return [

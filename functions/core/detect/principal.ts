@@ -29,6 +29,11 @@ export interface Principal {
    * is the caller's choice and may be reused (every GitHub Actions job is `GitHubActions`).
    */
   readonly issuedAt: number | null;
+  /**
+   * The IAM user that issued a federated user's session (GetFederationToken): its policies bound the session,
+   * so a deny written there, on the federated session's aws:userid, contains that session alone.
+   */
+  readonly issuerArn?: string | null;
   readonly isServiceLinked: boolean;
   readonly isIdentityCenter: boolean;
 }
@@ -88,17 +93,21 @@ export function identifyPrincipal(record: CloudTrailRecord): Principal {
       isIdentityCenter: roleName.startsWith('AWSReservedSSO_'),
     };
   }
+  const kind = KIND_OF_TYPE[identity.type ?? 'Unknown'] ?? 'other';
+  const issuer = kind === 'federated' ? identity.sessionContext?.sessionIssuer : undefined;
   return {
-    kind: KIND_OF_TYPE[identity.type ?? 'Unknown'] ?? 'other',
+    kind,
     display,
     arn: identity.type === 'Root' ? identity.arn ?? `arn:${partition}:iam::${account}:root` : identity.type === 'AWSService' || identity.type === 'AWSAccount' ? null : identity.arn ?? null,
     account,
     partition,
     roleName: null,
     sessionName: null,
-    roleSessionKey: null,
+    // A federated user's aws:userid is `account:name` (its principalId), which names its session.
+    roleSessionKey: kind === 'federated' && identity.principalId?.includes(':') ? identity.principalId : null,
     accessKeyId,
     delegatedKey: null,
+    issuerArn: issuer?.type === 'IAMUser' && issuer.arn ? issuer.arn : null,
     // Only temporary credentials (GetSessionToken, GetFederationToken) have an issue time IAM can bind.
     issuedAt: accessKeyId?.startsWith('ASIA') ? issuedAt : null,
     isServiceLinked: false,

@@ -155,12 +155,13 @@ export function selectionOf(input: {
   readonly signals: readonly SignalName[];
   readonly agents: AgentSignalsConfig;
   readonly agentSessions?: readonly string[];
+  readonly bindsOwnSession?: boolean;
 }): Selection {
   if (input.scope === 'role' || input.scope === 'principal' || input.scope === 'account') return { whole: true };
   if (input.scope === 'none') return { whole: false, conditions: [] };
   // A session scope binds the acting session whatever marked it (a tamperer's own); an agent scope binds it only
   // when the session is the agent's (not a person's seen through MCP).
-  const own = sessionCondition(input.principal, input.scope === 'session' || agentHoldsSession(input.signals));
+  const own = sessionCondition(input.principal, input.scope === 'session' || (input.bindsOwnSession ?? agentHoldsSession(input.signals)));
   const sessions = [...(own ? [own] : []), ...lineageConditions(input.agentSessions ?? [], input.principal)];
   return { whole: false, conditions: input.scope === 'agent' ? [...agentConditions(input.signals, input.agents), ...sessions] : sessions };
 }

@@ -66,6 +66,7 @@ export function buildResponse(finding: Finding, policy: CompiledPolicy, appliedA
     revokeBefore,
     agents: policy.policy.agents,
     agentSessions: detail.agentSessions ?? [],
+    ...(detail.plan.bindsOwnSession !== undefined ? { bindsOwnSession: detail.plan.bindsOwnSession } : {}),
   };
   // A person or pipeline minted an agent session after its agent's were revoked: that session is revoked as it
   // is minted (agentCreations), and nothing is written against the caller.

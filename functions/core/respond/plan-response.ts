@@ -21,6 +21,11 @@ export interface ResponsePlan {
   readonly strikes: number;
   /** Deny every action, not only the rule's: the contained form of quarantine or revocation by SCP. */
   readonly denyAll?: boolean;
+  /**
+   * The violating session is the agent's own (a recorded agent session, or a signal of the session itself), so
+   * it is bound; false where the agent is seen only through MCP on a person's session.
+   */
+  readonly bindsOwnSession?: boolean;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface ResponseInput {
   readonly agents: AgentSignalsConfig;
   /** aws:userid of the agent sessions recorded on the role: all bound beside the violating one. */
   readonly agentSessions?: readonly string[];
+  /** The violating session is the agent's own (ResponsePlan.bindsOwnSession); absent: judged by the signals. */
+  readonly bindsOwnSession?: boolean;
 }
 
 /** One policy the response leaves in place (the plan JSON contract of DESIGN.md §5). */

@@ -21,6 +21,11 @@ export function identityTarget(principal: Principal): IdentityTarget | { readonl
   if (principal.kind === 'user' && principal.arn) {
     return { target: 'user', account: principal.account, name: principal.arn.slice(principal.arn.lastIndexOf('/') + 1) };
   }
+  // A federated user's session is bounded by its issuing user's policies: contained there, on its own aws:userid.
+  // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html
+  if (principal.kind === 'federated' && principal.issuerArn && principal.roleSessionKey) {
+    return { target: 'user', account: principal.account, name: principal.issuerArn.slice(principal.issuerArn.lastIndexOf('/') + 1) };
+  }
   return { cannotContain: `${principal.kind} principal ${principal.display ?? ''}: IAM identity policies cannot contain it; use scp-deny` };
 }
 
