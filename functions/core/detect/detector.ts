@@ -258,7 +258,8 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     // keeps the policy's own rule where one applies, with its (usually stronger) response.
     const agentRule = isAgent ? candidates[0] : undefined;
     const stopper = iamTamper || agentRule ? null : stopperReason(record);
-    const tamper = iamTamper ?? (stopper && !byDeployer(record, policy.deployerRoles) ? stopper : null);
+    // A deployment is exempt, but not an agent working through a deployer role: it is an agent all the same.
+    const tamper = iamTamper ?? (stopper && !(byDeployer(record, policy.deployerRoles) && !isAgent) ? stopper : null);
     const rule = learned.signalDrop ? policy.signalDropRule : tamper ? policy.tamperRule : agentRule;
 
     let agentSessions: readonly string[] | undefined;

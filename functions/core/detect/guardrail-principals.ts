@@ -47,10 +47,16 @@ export function guardrailRoleArns(deployment: GuardrailDeployment | null): RegEx
 /**
  * Who deploys the guardrail's roles, by ARN pattern: the execution role of a service-managed StackSet
  * (`stacksets-exec-*`, docs: AWSCloudFormation/latest/UserGuide/stacksets-custom-execution-role.html) in any
- * account, and CloudFormation's CDK execution role only in the accounts `cdk deploy` targets (the security and
- * management accounts; any account when no deployment is known, as in a local replay).
+ * account, and CDK's deploy role (which creates and executes the change sets) and CloudFormation execution
+ * role only in the accounts `cdk deploy` targets (the security and management accounts; any account when no
+ * deployment is known, as in a local replay).
+ * https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html (the bootstrap roles)
  */
 export function deployerRoleArns(deployment: GuardrailDeployment | null): RegExp[] {
   const cdkAccounts = deployment ? `(?:${escape(deployment.securityAccount)}|${escape(deployment.managementAccount)})` : '\\d{12}';
-  return [roleArn('\\d{12}', 'stacksets-exec-[\\w+=,.@-]+'), roleArn(cdkAccounts, 'cdk-[\\w+=,.@-]+-cfn-exec-role-[\\w+=,.@-]+')];
+  return [
+    roleArn('\\d{12}', 'stacksets-exec-[\\w+=,.@-]+'),
+    roleArn(cdkAccounts, 'cdk-[\\w+=,.@-]+-cfn-exec-role-[\\w+=,.@-]+'),
+    roleArn(cdkAccounts, 'cdk-[\\w+=,.@-]+-deploy-role-[\\w+=,.@-]+'),
+  ];
 }

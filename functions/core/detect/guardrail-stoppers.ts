@@ -106,6 +106,10 @@ const STOPPERS: Readonly<Record<string, (request: Request) => string | null>> = 
   'cloudformation:DeleteStackSet': guardrailStackSet,
   'cloudformation:DeleteStack': guardrailStack,
   'cloudformation:UpdateStack': guardrailStack,
+  // A change set is how a stack is changed without UpdateStack: its execution runs as the stack's deployer
+  // role, so the change set's author is who must be a deployment.
+  'cloudformation:CreateChangeSet': guardrailStack,
+  'cloudformation:ExecuteChangeSet': guardrailStack,
   'organizations:DeregisterDelegatedAdministrator': stackSetsAccess,
   'organizations:DisableAWSServiceAccess': stackSetsAccess,
   'kms:DeleteAlias': guardrailAlias,
