@@ -37,7 +37,7 @@ export function agentCreations(record: CloudTrailRecord, revokeBefore: number): 
   // between the mint and the containment are cut off (aws:TokenIssueTime), no others.
   const mintedFor = (userName: string) =>
     writes.push(
-      inlineWrite({ target: 'user', account: accountOf(record), name: userName }, REVOKE_SESSIONS_POLICY, document([revokeStatement(mintWindow(record), revokeBefore)])),
+      { ...inlineWrite({ target: 'user', account: accountOf(record), name: userName }, REVOKE_SESSIONS_POLICY, document([revokeStatement(mintWindow(record), revokeBefore)])), ifIdentityExists: true },
     );
   if (succeeded(record, 'CreateAccessKey')) {
     const key = (record.responseElements as { accessKey?: { accessKeyId?: unknown; userName?: unknown } } | null | undefined)?.accessKey;

@@ -178,6 +178,8 @@ export async function applyResponse(response: ResponseWrites, ports: ApplyPorts,
       try {
         result = await writeInline(iam, write, identity, known(write.account, identity, write.policyName));
       } catch (error) {
+        // An identity that is gone has no sessions left to cut off (PlannedWrite.ifIdentityExists).
+        if (write.ifIdentityExists && /NoSuchEntity/.test((error as Error).name)) continue;
         // The agent used up the role's policy space beforehand: contain it by the agent-scoped SCP instead.
         if (!(error instanceof PolicySpaceExhausted) || !response.scpFallback) throw error;
         applied.push(await writeScp(response.scpFallback, ports));

@@ -37,6 +37,11 @@ export interface PlannedWrite {
   readonly policyName: string;
   readonly policyType: 'inline' | 'managed' | 'scp';
   readonly document: PolicyDocument;
+  /**
+   * The identity may be gone (a user the agent minted a key for and then deleted): nothing to contain there,
+   * so IAM's NoSuchEntity skips the write instead of failing the containment.
+   */
+  readonly ifIdentityExists?: true;
 }
 
 export interface ResponseWrites {

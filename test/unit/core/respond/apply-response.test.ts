@@ -24,6 +24,21 @@ function bigPolicy(chars: number): PolicyDocument {
 }
 
 describe('applyResponse', () => {
+  it('skips a write to an identity that is gone when the write allows it, and fails the containment otherwise', async () => {
+    const iam = new FakeIam();
+    const put = iam.putInlinePolicy.bind(iam);
+    iam.putInlinePolicy = async (identity, name, doc) => {
+      if (identity.name === 'svc') throw Object.assign(new Error('The user with name svc cannot be found.'), { name: 'NoSuchEntityException' });
+      return put(identity, name, doc);
+    };
+    const minted = { target: 'user' as const, account: ACCOUNT, name: 'svc', policyName: 'AgentGuardrail-RevokeSessions', policyType: 'inline' as const, document: document([{ Sid: 'RevokeMinted', Effect: 'Deny', Action: '*', Resource: '*' }]) };
+    const base = denyWrite(['iam:Put*Policy']);
+    const applied = await applyResponse({ ...base, writes: [...base.writes, { ...minted, ifIdentityExists: true }] }, portsFor(iam));
+    expect(applied.map((c) => c.kind)).toEqual(['inline-policy']);
+    expect(iam.inline.get('role/DevOps')?.has('AgentGuardrail-DenyActions')).toBe(true);
+    await expect(applyResponse({ ...base, writes: [...base.writes, minted] }, portsFor(iam))).rejects.toThrow(ContainmentError);
+  });
+
   it('writes once, and applying the same response again writes nothing', async () => {
     const iam = new FakeIam();
     await applyResponse(denyWrite(['iam:Put*Policy']), portsFor(iam));
