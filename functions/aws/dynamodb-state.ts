@@ -327,6 +327,40 @@ export class DynamoDbState implements GuardrailState, Ledger {
     );
   }
 
+  async rememberContainedLineage(origin: string, ruleId: string, at: number): Promise<void> {
+    const Key = { pk: `CONTAINED#${origin}`, sk: ONE };
+    // The map entry is set in place; the lineage's first containment creates the item (a concurrent creator
+    // makes the update path win on the next attempt), as for a role's session index.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key,
+            UpdateExpression: 'SET rules.#rule = :at, expiresAt = :ttl',
+            ConditionExpression: 'attribute_exists(rules)',
+            ExpressionAttributeNames: { '#rule': ruleId },
+            ExpressionAttributeValues: { ':at': at, ':ttl': ttl(at + PENDING_WAIT_MS) },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      try {
+        await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Key, rules: { [ruleId]: at }, expiresAt: ttl(at + PENDING_WAIT_MS) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        return;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+  }
+
+  async containedLineage(origin: string, at: number): Promise<string[]> {
+    const rules = ((await this.getItem(`CONTAINED#${origin}`))?.rules as Record<string, number> | undefined) ?? {};
+    return Object.entries(rules).filter(([, when]) => when <= at && at - when <= PENDING_WAIT_MS).map(([rule]) => rule);
+  }
+
   async wasTaken(item: string, at: number): Promise<boolean> {
     const takenAt = (await this.getItem(`TAKEN#${item}`))?.at;
     return typeof takenAt === 'number' && at - takenAt <= TAKEN_MEMORY_MS;

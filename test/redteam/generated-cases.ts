@@ -142,6 +142,25 @@ function credentialsMadeFromMints(): ContainmentCase {
   };
 }
 
+/** A session the agent mints after it is contained is contained as it is minted. */
+function chainsOnAfterContainment(): ContainmentCase {
+  const ci = user('ci-runner', 17);
+  const agent = session('DevOps', 'agent-run', 'ASIAEXAMPLEAFTERTAG1', T(40));
+  const hop = session('Build', 'hop-after', 'ASIAEXAMPLEAFTERHOP1', T(42));
+  return {
+    name: 'chains-on-after-containment',
+    description: 'Denied a policy change on DevOps, the agent chains (without its tag) into Build to try again: the new session is denied the same as it is minted, before its first call; people on Build keep working',
+    iam: { [ACCOUNT]: { keys: { [ci.key]: ci.name } } },
+    events: [assumeRole(ci, agent, true), putRolePolicy(agent, T(41)), assumeRole(agent, hop, false)],
+    reasonIncludes: ['contained as it is minted'],
+    moves: [
+      move('agent', 'the agent', 'the new Build session changes a policy', hop, 'iam:PutRolePolicy', APP_ROLE),
+      move('agent', 'the agent', 'the DevOps session changes a policy', agent, 'iam:PutRolePolicy', APP_ROLE, { tagged: true }),
+      move('human', 'carol', 'carol on Build changes a policy', session('Build', 'carol', 'ASIAEXAMPLEAFTERCAR1', T(30)), 'iam:PutRolePolicy', APP_ROLE),
+    ],
+  };
+}
+
 export function generatedRedTeamCases(): ContainmentCase[] {
-  return [manySessionsBound(), chainedIntoProtectedRole(), undoingContainment(), chainedIntoBeforeContainment(), credentialsMadeFromMints()];
+  return [manySessionsBound(), chainedIntoProtectedRole(), undoingContainment(), chainedIntoBeforeContainment(), credentialsMadeFromMints(), chainsOnAfterContainment()];
 }

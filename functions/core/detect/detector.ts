@@ -37,6 +37,8 @@ interface Learned {
   readonly signalDrop: string | null;
   /** The session minted is contained, not the caller (a person or pipeline that launches agents). */
   readonly mintedOnly?: boolean;
+  /** Violations of the session this event minted in a lineage already contained: contained as it is minted. */
+  readonly containedAtMint?: readonly Finding[];
 }
 /** Agent sessions of a parent role bound by lineage writes, at most (each is a statement on that role). */
 const MAX_BOUND_SESSIONS = 10;
@@ -103,6 +105,47 @@ function applicableRules(rules: readonly CompiledRule[], record: CloudTrailRecor
 export function createDetector(policy: CompiledPolicy, state: GuardrailState): Detector {
   const { agents } = policy;
 
+  /**
+   * The findings for a session minted in a lineage a containment already bound (the agent chaining on from a
+   * contained session): each rule it was contained under, applied to that one new session where it is, before
+   * it makes a call.
+   */
+  function mintedSessionFindings(record: CloudTrailRecord, minted: AgentSession, ruleIds: readonly string[], at: number): Finding[] {
+    const role = principalFromArn(minted.roleArn);
+    if (!role || !minted.roleSessionKey || !writable(minted.roleArn)) return [];
+    const sessionName = minted.roleSessionKey.slice(minted.roleSessionKey.indexOf(':') + 1);
+    const principal: Principal = {
+      ...role,
+      display: `arn:${role.partition}:sts::${role.account}:assumed-role/${role.roleName}/${sessionName}`,
+      sessionName,
+      roleSessionKey: minted.roleSessionKey,
+      accessKeyId: minted.accessKeyId,
+      issuedAt: minted.issuedAt ?? null,
+    };
+    const builtIn = [policy.tamperRule, policy.signalDropRule];
+    return ruleIds.flatMap((id) => {
+      const rule = policy.rules.find((r) => r.id === id) ?? builtIn.find((r) => r.id === id);
+      if (!rule || rule.response === 'notify') return [];
+      const plan: ResponsePlan = { ...planResponse(rule, principal, minted.signals, 1), bindsOwnSession: true };
+      return [
+        {
+          eventID: record.eventID,
+          eventName: record.eventName,
+          account: role.account,
+          principal: principal.display,
+          agent: true,
+          signals: [...minted.signals],
+          verdict: 'violation' as const,
+          rule: rule.id,
+          response: plan.response,
+          reason: `${principal.display} was minted by an agent already contained under ${rule.id} (${minted.evidence}): contained as it is minted. Response ${plan.response} (${plan.scope} scope).`,
+          late: false,
+          detail: { record, action: rule.actions[0] ?? 'sts:AssumeRole', principal, signalEvidence: [minted.evidence], plan },
+        },
+      ];
+    });
+  }
+
   /** The recorded agent session the principal's call was made in: by access key, or by name and issue time. */
   async function sessionOf(principal: Principal, at: number): Promise<AgentSession | null> {
     const session = await state.findSession(principal, at);
@@ -114,6 +157,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     let note: string | null = null;
     let signalDrop: string | null = null;
     let mintedOnly = false;
+    let containedAtMint: Finding[] = [];
     if (ASSUME_ROLE_EVENTS.has(record.eventName) && record.eventSource === 'sts.amazonaws.com') {
       const known = principal.kind === 'role-session' ? await sessionOf(principal, at) : null;
       // An AssumeRole made through the AWS MCP server (or from an agent session) mints an agent session.
@@ -154,6 +198,9 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       if (observed?.session) {
         await state.putSession(observed.session);
         note = `agent session recorded (${observed.session.evidence})`;
+        // A session minted in a lineage already contained is the contained agent going on elsewhere.
+        const rules = observed.session.origin && !signalDrop ? await state.containedLineage(observed.session.origin, at) : [];
+        if (rules.length > 0) containedAtMint = mintedSessionFindings(record, observed.session, rules, at);
       }
       if (observed) {
         // Parked calls of this session are settled now: violations if it is an agent's, else dropped. A call of
@@ -171,7 +218,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     }
     const tagChange = observeRoleTags(record);
     if (tagChange) await state.updateRoleTags(tagChange.roleKey, tagChange.set, tagChange.remove);
-    return { late, note, signalDrop, mintedOnly };
+    return { late, note, signalDrop, mintedOnly, containedAtMint };
   }
 
   /**
@@ -285,6 +332,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
         ...(agentSessions?.length ? { agentSessions } : {}),
         ...(lineageRoles?.length ? { lineageRoles } : {}),
         ...(learned.mintedOnly ? { mintedOnly: true } : {}),
+        ...(isAgent && agentKey ? { origin: agentKey } : {}),
       },
     });
 
@@ -298,7 +346,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
         candidates.length > 0
           ? `${action} matches ${candidates[0]!.id} but no agent signal`
           : learned.note ?? `no rule matches ${action}`;
-      return [finding('allow', reason), ...lateFindings];
+      return [finding('allow', reason), ...lateFindings, ...(learned.containedAtMint ?? [])];
     }
 
     const attempt = record.errorCode ? ` (attempt failed: ${record.errorCode})` : '';
@@ -356,6 +404,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     return [
       finding('violation', `${what} by ${by}: ${rule.description} Response ${plan.response} (${plan.scope} scope${escalation}).${limit}${overflow}${shared}`, plan),
       ...lateFindings,
+      ...(learned.containedAtMint ?? []),
     ];
   }
 

@@ -37,6 +37,8 @@ export interface FindingDetail {
   readonly lineageRoles?: readonly LineageRole[];
   /** Only the session this AssumeRole minted is contained: the caller is a person or pipeline, not an agent. */
   readonly mintedOnly?: boolean;
+  /** The agent's lineage (its first session): a containment is remembered there for the sessions it mints next. */
+  readonly origin?: string;
 }
 
 export interface LineageRole {

@@ -38,6 +38,8 @@ export function degradableState(state: GuardState, onFailure: (operation: string
     rememberRevocation: guarded('rememberRevocation', state.rememberRevocation.bind(state), undefined),
     revokedSince: guarded('revokedSince', state.revokedSince.bind(state), null),
     rememberTaken: guarded('rememberTaken', state.rememberTaken.bind(state), undefined),
+    rememberContainedLineage: guarded('rememberContainedLineage', state.rememberContainedLineage.bind(state), undefined),
+    containedLineage: guarded('containedLineage', state.containedLineage.bind(state), []),
     wasTaken: guarded('wasTaken', state.wasTaken.bind(state), false),
     writtenDocuments: guarded('writtenDocuments', state.writtenDocuments.bind(state), null),
     recordWritten: guarded('recordWritten', state.recordWritten.bind(state), undefined),

@@ -130,6 +130,10 @@ export interface GuardrailState {
    * password), so that undoing it is recognised as tampering.
    */
   rememberTaken(item: string, at: number): Promise<void>;
+  /** Remembers that an agent (its lineage's origin) was contained under `ruleId`, for its later sessions. */
+  rememberContainedLineage(origin: string, ruleId: string, at: number): Promise<void>;
+  /** The rules an agent's lineage was contained under within the longest session (12 h) before `at`. */
+  containedLineage(origin: string, at: number): Promise<string[]>;
   /** Whether a containment took this away (within TAKEN_MEMORY_MS before `at`). */
   wasTaken(item: string, at: number): Promise<boolean>;
   /**

@@ -238,6 +238,17 @@ export class InMemoryState implements GuardrailState, Ledger {
   }
 
   private readonly taken = new Map<string, number>();
+  private readonly containedLineages = new Map<string, Map<string, number>>();
+
+  async rememberContainedLineage(origin: string, ruleId: string, at: number): Promise<void> {
+    const rules = new Map(this.containedLineages.get(origin) ?? []);
+    rules.set(ruleId, Math.max(at, rules.get(ruleId) ?? 0));
+    boundedSet(this.containedLineages, origin, rules);
+  }
+
+  async containedLineage(origin: string, at: number): Promise<string[]> {
+    return [...(this.containedLineages.get(origin) ?? [])].filter(([, when]) => when <= at && at - when <= PENDING_WAIT_MS).map(([rule]) => rule);
+  }
 
   async rememberTaken(item: string, at: number): Promise<void> {
     boundedSet(this.taken, item, Math.max(at, this.taken.get(item) ?? 0));
