@@ -94,18 +94,27 @@ export class DynamoDbState implements GuardrailState, Ledger {
    * reads it with everything else. The map entry is set in place; the first session of a role creates the
    * item (a concurrent creator makes the update path win on retry).
    */
-  private async indexOnRole(roleArn: string, userId: string, until: number, index: 'ROLESESSIONS' | 'LINEAGE' = 'ROLESESSIONS'): Promise<void> {
-    const Key = { pk: `${index}#${roleArn}`, sk: ONE };
+  private indexOnRole(roleArn: string, userId: string, until: number, index: 'ROLESESSIONS' | 'LINEAGE' = 'ROLESESSIONS'): Promise<void> {
+    return this.setInMap(`${index}#${roleArn}`, 'sessions', userId, until, until);
+  }
+
+  /**
+   * Sets one entry of an item's map (`map.key = value`) in place; the first entry creates the item (a concurrent
+   * creator makes the update path win on the next attempt). The item lives until `expiresAt` (TTL).
+   */
+  private async setInMap(pk: string, map: 'sessions' | 'rules', key: string, value: number, expiresAt: number): Promise<void> {
+    const Key = { pk, sk: ONE };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await this.client.send(
           new UpdateCommand({
             TableName: this.table,
             Key,
-            UpdateExpression: 'SET sessions.#id = :until, expiresAt = :ttl',
-            ConditionExpression: 'attribute_exists(sessions)',
-            ExpressionAttributeNames: { '#id': userId },
-            ExpressionAttributeValues: { ':until': until, ':ttl': ttl(until) },
+            // Names through placeholders: RULES is one of DynamoDB's reserved words.
+            UpdateExpression: 'SET #map.#key = :value, expiresAt = :ttl',
+            ConditionExpression: 'attribute_exists(#map)',
+            ExpressionAttributeNames: { '#map': map, '#key': key },
+            ExpressionAttributeValues: { ':value': value, ':ttl': ttl(expiresAt) },
           }),
         );
         return;
@@ -113,7 +122,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
         if (!isConditionFailure(error)) throw error;
       }
       try {
-        await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Key, sessions: { [userId]: until }, expiresAt: ttl(until) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Key, [map]: { [key]: value }, expiresAt: ttl(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
         return;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
@@ -328,32 +337,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async rememberContainedLineage(origin: string, ruleId: string, at: number): Promise<void> {
-    const Key = { pk: `CONTAINED#${origin}`, sk: ONE };
-    // The map entry is set in place; the lineage's first containment creates the item (a concurrent creator
-    // makes the update path win on the next attempt), as for a role's session index.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key,
-            UpdateExpression: 'SET rules.#rule = :at, expiresAt = :ttl',
-            ConditionExpression: 'attribute_exists(rules)',
-            ExpressionAttributeNames: { '#rule': ruleId },
-            ExpressionAttributeValues: { ':at': at, ':ttl': ttl(at + PENDING_WAIT_MS) },
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      try {
-        await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Key, rules: { [ruleId]: at }, expiresAt: ttl(at + PENDING_WAIT_MS) }, ConditionExpression: 'attribute_not_exists(pk)' }));
-        return;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-    }
+    await this.setInMap(`CONTAINED#${origin}`, 'rules', ruleId, at, at + PENDING_WAIT_MS);
   }
 
   async containedLineage(origin: string, at: number): Promise<string[]> {

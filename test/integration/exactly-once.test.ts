@@ -130,3 +130,33 @@ describe("a role's agent sessions in the state table (moto)", () => {
     expect([...(batch.roleSessions ?? new Map()).keys()].sort()).toEqual(['AROAEXAMPLELISTED001:a', 'AROAEXAMPLELISTED001:b', 'AROAEXAMPLELISTED001:c']);
   });
 });
+
+describe("an agent's lineage, what a containment took and a contained lineage, in the state table (moto)", () => {
+  const state = () => new DynamoDbState(DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('motoEndpoint') })), TABLE);
+  const origin = 'AROAEXAMPLELINEAGE01:agent|2026-11-20T09:00:00.000Z';
+  const at = Date.parse('2026-11-20T09:00:00Z');
+
+  it('indexes every session of a lineage across roles, by name and issue time, and reads it in the event batch', async () => {
+    const s = state();
+    const session = (role: string, name: string, issuedAt: number) => ({
+      accessKeyId: null, roleSessionKey: `AROAEXAMPLELINEAGE01:${name}`, roleArn: `arn:aws:iam::111122223333:role/${role}`, signals: ['session-tag' as const], evidence: 'test', expiresAt: at + 3_600_000, issuedAt, origin,
+    });
+    await Promise.all([s.putSession(session('DevOps', 'agent', at)), s.putSession(session('Build', 'hop', at + 60_000))]);
+    const expected = ['arn:aws:iam::111122223333:role/Build AROAEXAMPLELINEAGE01:hop|2026-11-20T09:01:00.000Z', 'arn:aws:iam::111122223333:role/DevOps AROAEXAMPLELINEAGE01:agent|2026-11-20T09:00:00.000Z'];
+    expect((await s.lineageSessions(origin, at + 120_000)).sort()).toEqual(expected);
+    const batch = await s.prefetch({ sessionKeys: [], roleTagKey: null, quarantineArn: null, exemptionArn: null, identityKey: null, lineageOrigin: origin }, at);
+    expect([...(batch.lineage ?? new Map()).keys()].sort()).toEqual(expected);
+    expect(await s.lineageSessions(origin, at + 7_200_000)).toEqual([]);
+  });
+
+  it('remembers a contained lineage for 12 hours, each rule once, and what a containment took for 30 days', async () => {
+    const s = state();
+    await Promise.all([s.rememberContainedLineage(origin, 'no-privilege-escalation', at), s.rememberContainedLineage(origin, 'no-audit-evasion', at + 1_000)]);
+    expect((await s.containedLineage(origin, at + 3_600_000)).sort()).toEqual(['no-audit-evasion', 'no-privilege-escalation']);
+    expect(await s.containedLineage(origin, at + 13 * 3_600_000)).toEqual([]);
+    await s.rememberTaken('access-key#AKIAEXAMPLETAKEN0001', at);
+    expect(await s.wasTaken('access-key#AKIAEXAMPLETAKEN0001', at + 29 * 86_400_000)).toBe(true);
+    expect(await s.wasTaken('access-key#AKIAEXAMPLETAKEN0001', at + 31 * 86_400_000)).toBe(false);
+    expect(await s.wasTaken('access-key#AKIAEXAMPLEOTHER00001', at)).toBe(false);
+  });
+});
