@@ -13,6 +13,7 @@ import type { CloudTrailRecord } from '../core/cloudtrail/record-schema.ts';
 import type { PolicyDocument } from '../core/respond/policy-document.ts';
 import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey, lineageEntry } from '../core/state/guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from '../core/state/ledger.ts';
+import { pruneIndex } from '../core/state/bounded-index.ts';
 
 /**
  * Detection state and the ledger in one DynamoDB table (`pk`, `sk`, TTL attribute `expiresAt` in epoch
@@ -27,6 +28,9 @@ const DOC_PREFIX = 'doc:';
 
 const ttl = (ms: number) => Math.ceil(ms / 1000);
 const pad = (ms: number) => String(ms).padStart(15, '0');
+/** DynamoDB refuses a write that would take an item past 400 KB with a ValidationException naming the size. */
+const isItemTooLarge = (error: unknown) => (error as Error).name === 'ValidationException' && /size/i.test((error as Error).message);
+
 const isConditionFailure = (error: unknown) =>
   error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
 
@@ -80,9 +84,11 @@ export class DynamoDbState implements GuardrailState, Ledger {
   async putSession(session: AgentSession): Promise<void> {
     if (indexedOnRole(session)) {
       const bound = boundSessionKey(session.roleSessionKey!, session.issuedAt);
-      await this.indexOnRole(session.roleArn, bound, session.expiresAt);
+      // Event time prunes the index (never a clock: state times are event times); unknown, only the limits do.
+      const now = session.issuedAt ?? null;
+      await this.indexOnRole(session.roleArn, bound, session.expiresAt, now);
       // The agent's whole lineage, across roles: a containment binds every session of it where it is.
-      if (session.origin) await this.indexOnRole(session.origin, lineageEntry(session.roleArn, bound), session.expiresAt, 'LINEAGE');
+      if (session.origin) await this.indexOnRole(session.origin, lineageEntry(session.roleArn, bound), session.expiresAt, now, 'LINEAGE');
     }
     for (const key of sessionKeysOf(session)) {
       await this.client.send(new PutCommand({ TableName: this.table, Item: { pk: `SESSION#${key}`, sk: ONE, session, expiresAt: ttl(session.expiresAt) } }));
@@ -94,19 +100,21 @@ export class DynamoDbState implements GuardrailState, Ledger {
    * reads it with everything else. The map entry is set in place; the first session of a role creates the
    * item (a concurrent creator makes the update path win on retry).
    */
-  private indexOnRole(roleArn: string, userId: string, until: number, index: 'ROLESESSIONS' | 'LINEAGE' = 'ROLESESSIONS'): Promise<void> {
-    return this.setInMap(`${index}#${roleArn}`, 'sessions', userId, until, until);
+  private indexOnRole(roleArn: string, userId: string, until: number, now: number | null, index: 'ROLESESSIONS' | 'LINEAGE' = 'ROLESESSIONS'): Promise<void> {
+    return this.setInMap(`${index}#${roleArn}`, 'sessions', userId, until, (value) => value, now);
   }
 
   /**
    * Sets one entry of an item's map (`map.key = value`) in place; the first entry creates the item (a concurrent
-   * creator makes the update path win on the next attempt). The item lives until `expiresAt` (TTL).
+   * creator makes the update path win on the next attempt). The item stays bounded (bounded-index.ts): what the
+   * write returns is pruned in a second write when entries ended or the item is over its limits, and the item's
+   * TTL is set to its latest-living entry (the write itself sets this entry's).
    */
-  private async setInMap(pk: string, map: 'sessions' | 'rules', key: string, value: number, expiresAt: number): Promise<void> {
+  private async setInMap(pk: string, map: 'sessions' | 'rules', key: string, value: number, liveUntil: (value: number) => number, now: number | null): Promise<void> {
     const Key = { pk, sk: ONE };
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await this.client.send(
+        const { Attributes } = await this.client.send(
           new UpdateCommand({
             TableName: this.table,
             Key,
@@ -114,19 +122,49 @@ export class DynamoDbState implements GuardrailState, Ledger {
             UpdateExpression: 'SET #map.#key = :value, expiresAt = :ttl',
             ConditionExpression: 'attribute_exists(#map)',
             ExpressionAttributeNames: { '#map': map, '#key': key },
-            ExpressionAttributeValues: { ':value': value, ':ttl': ttl(expiresAt) },
+            ExpressionAttributeValues: { ':value': value, ':ttl': ttl(liveUntil(value)) },
+            ReturnValues: 'ALL_NEW',
           }),
         );
+        await this.pruneMap(Key, map, (Attributes?.[map] as Record<string, number> | undefined) ?? {}, liveUntil(value), liveUntil, now);
         return;
       } catch (error) {
+        // An index written before it was bounded can sit at the 400 KB edge, where DynamoDB refuses the write:
+        // prune it first, then write again.
+        if (isItemTooLarge(error) && attempt < 2) {
+          const item = await this.getItem(pk);
+          await this.pruneMap(Key, map, (item?.[map] as Record<string, number> | undefined) ?? {}, liveUntil(value), liveUntil, now);
+          continue;
+        }
         if (!isConditionFailure(error)) throw error;
       }
       try {
-        await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Key, [map]: { [key]: value }, expiresAt: ttl(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await this.client.send(new PutCommand({ TableName: this.table, Item: { ...Key, [map]: { [key]: value }, expiresAt: ttl(liveUntil(value)) }, ConditionExpression: 'attribute_not_exists(pk)' }));
         return;
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
+    }
+  }
+
+  /** Drops an index's ended and surplus entries, and sets its TTL to its latest-living entry, where needed. */
+  private async pruneMap(Key: Record<string, string>, map: string, entries: Record<string, number>, written: number, liveUntil: (value: number) => number, now: number | null): Promise<void> {
+    const { drop, liveUntil: latest } = pruneIndex(entries, liveUntil, now ?? Number.NEGATIVE_INFINITY);
+    const ttlBehind = latest !== null && latest > written;
+    // An expression names at most a few hundred attributes in 4 KB: 100 entries a write.
+    for (let start = 0; start < Math.max(drop.length, ttlBehind ? 1 : 0); start += 100) {
+      const chunk = drop.slice(start, start + 100);
+      const names = Object.fromEntries(chunk.map((name, i) => [`#d${i}`, name]));
+      const setTtl = start === 0 && ttlBehind;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression: [chunk.length > 0 ? `REMOVE ${chunk.map((_, i) => `#map.#d${i}`).join(', ')}` : '', setTtl ? 'SET expiresAt = :ttl' : ''].filter(Boolean).join(' '),
+          ExpressionAttributeNames: { ...(chunk.length > 0 ? { '#map': map } : {}), ...names },
+          ...(setTtl ? { ExpressionAttributeValues: { ':ttl': ttl(latest) } } : {}),
+        }),
+      );
     }
   }
 
@@ -337,7 +375,7 @@ export class DynamoDbState implements GuardrailState, Ledger {
   }
 
   async rememberContainedLineage(origin: string, ruleId: string, at: number): Promise<void> {
-    await this.setInMap(`CONTAINED#${origin}`, 'rules', ruleId, at, at + PENDING_WAIT_MS);
+    await this.setInMap(`CONTAINED#${origin}`, 'rules', ruleId, at, (when) => when + PENDING_WAIT_MS, at);
   }
 
   async containedLineage(origin: string, at: number): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDbState } from '../../functions/aws/dynamodb-state.ts';
@@ -158,5 +158,28 @@ describe("an agent's lineage, what a containment took and a contained lineage, i
     expect(await s.wasTaken('access-key#AKIAEXAMPLETAKEN0001', at + 29 * 86_400_000)).toBe(true);
     expect(await s.wasTaken('access-key#AKIAEXAMPLETAKEN0001', at + 31 * 86_400_000)).toBe(false);
     expect(await s.wasTaken('access-key#AKIAEXAMPLEOTHER00001', at)).toBe(false);
+  });
+});
+
+describe("a session index at DynamoDB's 400 KB item edge (moto)", () => {
+  const client = () => DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: inject('motoEndpoint') }));
+
+  it('an index written before it was bounded (about 390 KB) is pruned by the next session it records: ended entries gone, within the limits, the latest kept', async () => {
+    const s = new DynamoDbState(client(), TABLE);
+    const origin = 'AROAEXAMPLEBUSYAGENT:origin|2026-11-20T09:00:00.000Z';
+    const now = Date.parse('2026-11-20T09:00:00Z');
+    // Roles with IAM's longest path (512 characters): each lineage entry is about 600 bytes.
+    const role = (i: number) => `arn:aws:iam::111122223333:role/${'p'.repeat(510)}/r${i}`;
+    const legacy = Object.fromEntries(Array.from({ length: 640 }, (_, i) => [`${role(i)} AROAEXAMPLEBUSYAGENT:s${i}|2026-11-20T08:00:00.000Z`, i < 100 ? now - 60_000 : now + 3_600_000 + i * 1_000]));
+    await client().send(new PutCommand({ TableName: TABLE, Item: { pk: `LINEAGE#${origin}`, sk: '_', sessions: legacy, expiresAt: Math.ceil(now / 1000) } }));
+    await s.putSession({ accessKeyId: null, roleSessionKey: 'AROAEXAMPLEBUSYAGENT:new', roleArn: role(999), signals: ['session-tag' as const], evidence: 'test', expiresAt: now + 7_200_000, issuedAt: now, origin });
+    const item = (await client().send(new GetCommand({ TableName: TABLE, Key: { pk: `LINEAGE#${origin}`, sk: '_' } }))).Item!;
+    const names = Object.keys(item.sessions as Record<string, number>);
+    expect(JSON.stringify(item).length).toBeLessThanOrEqual(310_000);
+    expect(names.some((n) => /:s(\d|[1-9]\d)\|/.test(n) && Number(/:s(\d+)\|/.exec(n)![1]) < 100)).toBe(false);
+    expect(names).toContain(`${role(999)} AROAEXAMPLEBUSYAGENT:new|2026-11-20T09:00:00.000Z`);
+    expect(names).toContain(`${role(639)} AROAEXAMPLEBUSYAGENT:s639|2026-11-20T08:00:00.000Z`);
+    // The item lives as long as its latest-living session.
+    expect(item.expiresAt).toBe(Math.ceil((now + 7_200_000) / 1000));
   });
 });

@@ -2,9 +2,16 @@ import type { PolicyDocument } from '../respond/policy-document.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import { PENDING_WAIT_MS, TAKEN_MEMORY_MS, type AgentSession, type Exemption, type GuardrailState, type PendingEvent, type Prefetched, type PrefetchKeys, type SessionKeys, indexedOnRole, sessionKeysOf, boundSessionKey, lineageEntry } from './guardrail-state.ts';
 import type { EventClaim, Ledger, LedgerEntry, ResponseClaim } from './ledger.ts';
+import { INDEX_LIMITS, pruneIndex } from './bounded-index.ts';
 
 /** Bounds so a long or hostile replay cannot grow memory without limit; the oldest entries go first. */
 const MAX_ENTRIES = 200_000;
+
+/** Drops an index's ended and surplus entries (bounded-index.ts), as the state table does. */
+function pruneInPlace(index: Map<string, number>, now: number): void {
+  if (index.size <= INDEX_LIMITS.entries && ![...index.values()].some((until) => until < now)) return;
+  for (const name of pruneIndex(Object.fromEntries(index), (until) => until, now).drop) index.delete(name);
+}
 
 function boundedSet<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);
@@ -89,11 +96,15 @@ export class InMemoryState implements GuardrailState, Ledger {
       const onRole = this.roleSessions.get(session.roleArn) ?? new Map<string, number>();
       const bound = boundSessionKey(session.roleSessionKey!, session.issuedAt);
       onRole.set(bound, Math.max(session.expiresAt, onRole.get(bound) ?? 0));
+      // Event time, not a clock: a replay is deterministic. Bounded as the table's item is (bounded-index.ts).
+      const now = session.issuedAt ?? Number.NEGATIVE_INFINITY;
+      pruneInPlace(onRole, now);
       boundedSet(this.roleSessions, session.roleArn, onRole);
       if (session.origin) {
         const lineage = this.lineages.get(session.origin) ?? new Map<string, number>();
         const entry = lineageEntry(session.roleArn, bound);
         lineage.set(entry, Math.max(session.expiresAt, lineage.get(entry) ?? 0));
+        pruneInPlace(lineage, now);
         boundedSet(this.lineages, session.origin, lineage);
       }
     }
