@@ -1,4 +1,3 @@
-import { createWriteStream } from 'node:fs';
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import type { Finding } from '../functions/core/detect/finding.ts';
 import { UsageError, type InputError } from '../functions/core/errors.ts';
@@ -8,7 +7,8 @@ import { resolveSources } from './inputs/resolve-sources.ts';
 import { LineWriter } from './output.ts';
 import { resolvePolicyPath } from './policy-path.ts';
 import { startProgress } from './progress-bar.ts';
-import { createFindingFilter, type FilterOptions } from './replay/finding-filter.ts';
+import { createFindingFilter, knownRuleIds, type FilterOptions } from './replay/finding-filter.ts';
+import { openOutputFile } from './output-file.ts';
 import { replayFindings } from './replay/replay-findings.ts';
 import { countFinding, emptySummary, type ReplaySummary } from './replay/replay-summary.ts';
 import { renderHtmlReport } from './report/html-report.ts';
@@ -63,15 +63,15 @@ function tableSummary(summary: ReplaySummary, mode: string, hiddenAllows: number
 export async function replayCommand(options: ReplayOptions): Promise<number> {
   const format = options.format ?? 'table';
   if (options.paths.length === 0) throw new UsageError('replay needs at least one file, folder, s3:// location or - (standard input)');
-  const filter = createFindingFilter(options);
   const policyFile = resolvePolicyPath(options.policy);
   const policy = await loadPolicyFile(policyFile);
+  const filter = createFindingFilter(options, Date.now(), knownRuleIds(policy));
   const { sources, empty } = await resolveSources(options.paths, filter);
   for (const place of empty) warn(`${place}: nothing to read here (no .json, .jsonl, .ndjson or .gz CloudTrail files)`);
   if (sources.length === 0) return 2;
 
   const progress = startProgress(totalBytes(sources));
-  const file = options.output ? createWriteStream(options.output) : null;
+  const file = options.output ? await openOutputFile(options.output, '--output') : null;
   const stream = file ?? process.stdout;
   const out = new LineWriter(stream);
   out.guardWith(progress);
@@ -82,6 +82,8 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   const report = format === 'html' ? new ReportCollector(policy) : null;
   let hiddenAllows = 0;
   let problems = 0;
+  // --fail-on-violation counts the violations the filters select, so CI can fail on one rule or account.
+  let selectedViolations = 0;
 
   const onFinding = (finding: Finding, sessionUnknown: boolean) => {
     if (!filter.inWindow(finding)) return undefined;
@@ -89,12 +91,14 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
     // A late verdict re-judges an event first allowed: its allow row is no longer one of the hidden ones.
     if (finding.late && format === 'table' && !options.all && hiddenAllows > 0) hiddenAllows--;
     if (!filter.selects(finding)) return undefined;
+    if (finding.verdict === 'violation') selectedViolations++;
     // The report keeps what it shows itself (allowed agent calls on their timelines, every other verdict).
     if (report) {
       summary.shown++;
       return report.add(finding, sessionUnknown);
     }
-    if (format === 'table' && finding.verdict === 'allow' && !options.all) {
+    // Allowed rows are hidden by default in the table, unless --all or --verdict allow asks for them.
+    if (format === 'table' && finding.verdict === 'allow' && !options.all && !filter.asksFor('allow')) {
       hiddenAllows++;
       return undefined;
     }
@@ -130,5 +134,5 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   await out.flush();
   if (file) await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
   if (problems > 0 && !options.keepGoing) return 2;
-  return options.failOnViolation && summary.violation > 0 ? 1 : 0;
+  return options.failOnViolation && selectedViolations > 0 ? 1 : 0;
 }

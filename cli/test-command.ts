@@ -1,10 +1,10 @@
-import { writeFile } from 'node:fs/promises';
 import { loadPolicyFile } from '../functions/config/load-policy-file.ts';
 import { InputError } from '../functions/core/errors.ts';
 import { walkFiles } from './inputs/walk-files.ts';
 import { LineWriter } from './output.ts';
 import { resolvePolicyPath } from './policy-path.ts';
 import { junitReport } from './policy-tests/junit-report.ts';
+import { writeOutputFile } from './output-file.ts';
 import { readPolicyTestFile } from './policy-tests/policy-test-file.ts';
 import { runPolicyTest, type CaseResult } from './policy-tests/run-policy-test.ts';
 import { useColour } from './table/finding-table.ts';
@@ -40,6 +40,6 @@ export async function testCommand(options: { readonly policy?: string; readonly 
   const failed = results.filter((result) => !result.passed).length;
   await out.line(`\n${results.length} cases in ${files.length} files: ${results.length - failed} passed, ${failed} failed.`);
   await out.flush();
-  if (options.junit) await writeFile(options.junit, junitReport(results));
+  if (options.junit) await writeOutputFile(options.junit, '--junit', junitReport(results));
   return failed > 0 ? 1 : 0;
 }

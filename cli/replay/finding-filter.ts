@@ -1,6 +1,7 @@
 import type { Finding, Verdict } from '../../functions/core/detect/finding.ts';
 import { VERDICTS } from '../../functions/core/detect/finding.ts';
 import { UsageError } from '../../functions/core/errors.ts';
+import type { CompiledPolicy } from '../../functions/core/policy/compile-policy.ts';
 
 const RELATIVE = /^(\d+)(m|h|d|w)$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -32,6 +33,8 @@ export interface FindingFilter {
   inWindow(finding: Finding): boolean;
   /** Rows that pass --verdict, --rule and --account. */
   selects(finding: Finding): boolean;
+  /** Whether --verdict names this verdict (then it is shown, even where it would be hidden by default). */
+  asksFor(verdict: Verdict): boolean;
   readonly since: number | null;
   readonly until: number | null;
 }
@@ -41,13 +44,23 @@ function list(values: readonly string[] | undefined): Set<string> | null {
   return items && items.length > 0 ? new Set(items) : null;
 }
 
-/** Builds the row filter and time window from the command's options; bad values are usage errors. */
-export function createFindingFilter(options: FilterOptions, now = Date.now()): FindingFilter {
+/** The rule ids --rule can name: the policy's and the built-in ones. */
+export function knownRuleIds(policy: CompiledPolicy): string[] {
+  return [...policy.rules.map((rule) => rule.id), policy.tamperRule.id, policy.signalDropRule.id];
+}
+
+/**
+ * Builds the row filter and time window from the command's options; bad values are usage errors, a --rule no
+ * rule has among them (a typo would otherwise show nothing, silently).
+ */
+export function createFindingFilter(options: FilterOptions, now = Date.now(), knownRules: readonly string[] | null = null): FindingFilter {
   const verdicts = list(options.verdict);
   for (const verdict of verdicts ?? []) {
     if (!VERDICTS.includes(verdict as Verdict)) throw new UsageError(`--verdict must be one of ${VERDICTS.join(', ')}, not "${verdict}"`);
   }
   const rules = list(options.rule);
+  const unknown = knownRules ? [...(rules ?? [])].filter((rule) => !knownRules.includes(rule)) : [];
+  if (unknown.length > 0) throw new UsageError(`--rule ${unknown.join(', ')}: no such rule; the rules are ${knownRules!.join(', ')}`);
   const accounts = list(options.account);
   for (const account of accounts ?? []) {
     if (!/^\d{12}$/.test(account)) throw new UsageError(`--account must be a 12-digit account id, not "${account}"`);
@@ -65,6 +78,9 @@ export function createFindingFilter(options: FilterOptions, now = Date.now()): F
       if (time === undefined) return true;
       const at = Date.parse(time);
       return (since === null || at >= since) && (until === null || at <= until);
+    },
+    asksFor(verdict) {
+      return verdicts?.has(verdict) ?? false;
     },
     selects(finding) {
       if (verdicts && !verdicts.has(finding.verdict)) return false;

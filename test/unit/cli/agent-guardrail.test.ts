@@ -199,3 +199,36 @@ describe('agent-guardrail check', () => {
     expect(rules.find((r) => r.id === 'no-privilege-escalation')).not.toHaveProperty('dataEvents');
   });
 });
+
+describe('replay and test, as a newcomer uses them', () => {
+  const tagged = join(SCENARIOS, '02-tagged-session-escalates');
+
+  it('names the known rules when --rule names none of them, instead of showing nothing', async () => {
+    const { code, stdout, stderr } = await cli(['replay', '--rule', 'no-privilege-escalaton', tagged]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^agent-guardrail: --rule no-privilege-escalaton: no such rule; the rules are no-guardrail-changes, no-privilege-escalation, .*guardrail-tamper, guardrail-signal-drop\n$/);
+  });
+
+  it('shows allowed rows when --verdict allow asks for them, without --all', async () => {
+    const { code, stdout } = await cli(['replay', '--verdict', 'allow', join(SCENARIOS, '03-human-on-same-role')]);
+    expect(code).toBe(0);
+    expect(stdout.split('\n').filter((line) => / allow /.test(line))).toHaveLength(2);
+    expect(stdout).not.toMatch(/allowed events not shown/);
+  });
+
+  it('fails on violation only for the rows the filters select, so CI can fail on one rule', async () => {
+    expect((await cli(['replay', '--fail-on-violation', '--rule', 'no-audit-evasion', tagged])).code).toBe(0);
+    expect((await cli(['replay', '--fail-on-violation', '--rule', 'no-privilege-escalation', tagged])).code).toBe(1);
+    expect((await cli(['replay', '--fail-on-violation', '--account', '444455556666', tagged])).code).toBe(0);
+  });
+
+  it.each([
+    [['replay', '--output', '/nonexistent-dir/out.txt', join(SCENARIOS, '03-human-on-same-role')], '--output /nonexistent-dir/out.txt: cannot be written (ENOENT)'],
+    [['test', '--junit', '/nonexistent-dir/report.xml'], '--junit /nonexistent-dir/report.xml: cannot be written (ENOENT)'],
+  ])('answers a path it cannot write with one line and exit 2: %j', async (args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`agent-guardrail: ${message}\n`);
+  });
+});
