@@ -3,7 +3,7 @@ import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { ValidationResult } from '../cloudtrail/validate-record.ts';
 import type { CompiledPolicy, CompiledRule } from '../policy/compile-policy.ts';
 import { IAM_EXPRESSIBLE_SIGNALS, planResponse, type ResponsePlan } from '../respond/plan-response.ts';
-import { boundSessionKey, isSameSession, PENDING_WAIT_MS, type AgentSession, type GuardrailState } from '../state/guardrail-state.ts';
+import { boundSessionKey, isSameSession, PENDING_WAIT_MS, wholeSecond, type AgentSession, type GuardrailState } from '../state/guardrail-state.ts';
 import { isAgentOnlyIdentity, isDeclaredAgentPrincipal } from './agent-identity.ts';
 import { agentHoldsSession, sessionBinding } from '../respond/agent-conditions.ts';
 import { PREVENTIVE_PATHS } from '../respond/builders/target.ts';
@@ -40,8 +40,6 @@ interface Learned {
   /** Violations of the session this event minted in a lineage already contained: contained as it is minted. */
   readonly containedAtMint?: readonly Finding[];
 }
-/** Agent sessions of a parent role bound by lineage writes, at most (each is a statement on that role). */
-const MAX_BOUND_SESSIONS = 10;
 /** Roles of a chain bound beside the contained one (each is one more inline write). */
 const MAX_LINEAGE_DEPTH = 3;
 /** Roles of the agent's lineage written beside the contained one, at most, parents and descendants together. */
@@ -110,7 +108,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
    * contained session): each rule it was contained under, applied to that one new session where it is, before
    * it makes a call.
    */
-  function mintedSessionFindings(record: CloudTrailRecord, minted: AgentSession, ruleIds: readonly string[], at: number): Finding[] {
+  function mintedSessionFindings(record: CloudTrailRecord, minted: AgentSession, ruleIds: readonly string[]): Finding[] {
     const role = principalFromArn(minted.roleArn);
     if (!role || !minted.roleSessionKey || !writable(minted.roleArn)) return [];
     const sessionName = minted.roleSessionKey.slice(minted.roleSessionKey.indexOf(':') + 1);
@@ -177,7 +175,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       const callerIsAgent = known !== null || declared;
       const roleArn = typeof record.requestParameters?.roleArn === 'string' ? record.requestParameters.roleArn : null;
       const minter = principal.kind === 'role-session' ? principal.roleSessionKey : principal.arn;
-      const marked = observeSession(record, agents, null)?.session ?? null;
+      const marked = observed?.markedByRequest ?? false;
       if (observed?.session && minter && roleArn) {
         // A caller whose agent sessions of this role were revoked mints a new one: the revocation's cut-off
         // (aws:TokenIssueTime) spares it, so it is revoked in turn.
@@ -200,17 +198,17 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
         note = `agent session recorded (${observed.session.evidence})`;
         // A session minted in a lineage already contained is the contained agent going on elsewhere.
         const rules = observed.session.origin && !signalDrop ? await state.containedLineage(observed.session.origin, at) : [];
-        if (rules.length > 0) containedAtMint = mintedSessionFindings(record, observed.session, rules, at);
+        if (rules.length > 0) containedAtMint = mintedSessionFindings(record, observed.session, rules);
       }
       if (observed) {
         // Parked calls of this session are settled now: violations if it is an agent's, else dropped. A call of
         // another session that shares the name (issued at another time) waits on for its own AssumeRole.
         const parked = await state.takePending(observed.keys, at);
-        const issuedAt = Math.floor(at / 1000) * 1000;
         const accessKeyId = observed.session?.accessKeyId ?? (record.responseElements as { credentials?: { accessKeyId?: unknown } } | null)?.credentials?.accessKeyId;
+        const minted = { accessKeyId: typeof accessKeyId === 'string' ? accessKeyId : null, issuedAt: wholeSecond(at) };
         for (const event of parked) {
           const of = identifyPrincipal(event.record);
-          if (!isSameSession({ accessKeyId: typeof accessKeyId === 'string' ? accessKeyId : null, issuedAt } as AgentSession, of)) {
+          if (!isSameSession(minted, of)) {
             await state.addPending([of.accessKeyId, of.roleSessionKey].filter((k): k is string => k !== null), event);
           } else if (observed.session) late.push(...(await evaluate(event.record, true)));
         }
@@ -221,17 +219,18 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
     return { late, note, signalDrop, mintedOnly, containedAtMint };
   }
 
-  /**
-   * The roles an agent session was chained from, nearest first, each with the agent's sessions on it: from any
-   * of them the agent could assume the contained role again under a new session name, which no statement on
-   * the contained role can name in advance. Bounded by depth, and a role met twice ends the walk.
-   */
   /** Roles of a chain worth writing to: never a protected role, nor an Identity Center one (IAM refuses writes). */
   const writable = (roleArn: string) => {
     const asPrincipal = principalFromArn(roleArn);
     return asPrincipal !== null && !asPrincipal.isIdentityCenter && !protectionOf(asPrincipal, policy);
   };
 
+  /**
+   * The other roles of the agent's lineage, each with the agent's sessions on it: the ones it was chained from,
+   * nearest first (from any of them it could assume the contained role again under a new session name, which no
+   * statement on the contained role can name in advance; bounded by depth, and a role met twice ends the walk),
+   * then the ones it chained into or minted on (`origin`'s index). At most MAX_LINEAGE_ROLES roles.
+   */
   async function lineageOf(session: AgentSession | null, containedRole: string, origin: string | null, at: number): Promise<LineageRole[]> {
     const roles: LineageRole[] = [];
     let parent = session?.parent ?? null;
@@ -242,7 +241,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       // written, nor an Identity Center role (IAM refuses writes to it): the chain is followed past them.
       if (writable(parent.roleArn)) {
         const recorded = await state.agentSessionsOn(parent.roleArn, at);
-        roles.push({ roleArn: parent.roleArn, sessions: [...new Set([boundSessionKey(parent.roleSessionKey, parent.issuedAt), ...recorded])].sort().slice(0, MAX_BOUND_SESSIONS) });
+        roles.push({ roleArn: parent.roleArn, sessions: [...new Set([boundSessionKey(parent.roleSessionKey, parent.issuedAt), ...recorded])].sort() });
       }
       parent = (await state.findSession({ accessKeyId: null, roleSessionKey: parent.roleSessionKey }, at))?.parent ?? null;
     }
@@ -258,7 +257,7 @@ export function createDetector(policy: CompiledPolicy, state: GuardrailState): D
       }
       for (const [roleArn, sessions] of [...byRole].sort(([a], [b]) => a.localeCompare(b))) {
         const known = roles.find((role) => role.roleArn === roleArn);
-        const merged = [...new Set([...(known?.sessions ?? []), ...sessions])].sort().slice(0, MAX_BOUND_SESSIONS);
+        const merged = [...new Set([...(known?.sessions ?? []), ...sessions])].sort();
         if (known) roles[roles.indexOf(known)] = { roleArn, sessions: merged };
         else if (roles.length < MAX_LINEAGE_ROLES) roles.push({ roleArn, sessions: merged });
       }

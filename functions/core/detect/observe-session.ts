@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { parseExpiration } from '../cloudtrail/parse-expiration.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import type { AgentMatchers } from '../policy/compile-policy.ts';
-import { boundSessionKey, type AgentSession } from '../state/guardrail-state.ts';
+import { boundSessionKey, wholeSecond, type AgentSession } from '../state/guardrail-state.ts';
 import { delegatedKeyOf, type Principal } from './principal.ts';
 import type { Signal, SignalName } from './signals/signal.ts';
 
@@ -38,6 +38,8 @@ export interface ObservedSession {
   readonly session: AgentSession | null;
   /** Keys under which calls of this new session may have been parked before this event arrived. */
   readonly keys: readonly string[];
+  /** The request itself carried an agent signal (its tags or source identity), not only its caller. */
+  readonly markedByRequest: boolean;
 }
 
 /**
@@ -81,20 +83,22 @@ export function observeSession(
     signals.push('source-identity');
     evidence.push(`sourceIdentity ${sourceIdentity}`);
   }
-  if (callerSession && signals.length === 0) {
+  const markedByRequest = signals.length > 0;
+  if (callerSession && !markedByRequest) {
     signals.push(...callerSession.signals);
     evidence.push(`chained from ${callerSession.evidence}`);
   }
-  if (signals.length === 0) return { session: null, keys };
+  if (signals.length === 0) return { session: null, keys, markedByRequest };
 
   const eventTime = Date.parse(record.eventTime);
   const expiresAt = parseExpiration(response.output.credentials?.expiration) ?? eventTime + MAX_SESSION_MS;
   // STS issues the credentials as it answers: the AssumeRole's own time is the session's aws:TokenIssueTime.
-  const issuedAt = Math.floor(eventTime / 1000) * 1000;
+  const issuedAt = wholeSecond(eventTime);
   const own = roleSessionKey ? boundSessionKey(roleSessionKey, issuedAt) : joinableKey;
   const callerKey = callerSession?.roleSessionKey ? boundSessionKey(callerSession.roleSessionKey, callerSession.issuedAt) : null;
   return {
     keys,
+    markedByRequest,
     session: {
       accessKeyId: joinableKey,
       roleSessionKey,
@@ -147,7 +151,7 @@ function mintedTokenSession(record: CloudTrailRecord, minter: Minter): AgentSess
     roleArn: response.output.federatedUser?.arn ?? minter.arn,
     signals: [...minter.signals],
     evidence: `minted by an agent with ${record.eventName} (${minter.evidence})`,
-    issuedAt: Math.floor(Date.parse(record.eventTime) / 1000) * 1000,
+    issuedAt: wholeSecond(Date.parse(record.eventTime)),
     origin: minter.origin ?? response.output.credentials.accessKeyId,
     // Tokens from GetSessionToken and GetFederationToken last up to 36 hours.
     expiresAt: parseExpiration(response.output.credentials.expiration) ?? Date.parse(record.eventTime) + 3 * MAX_SESSION_MS,

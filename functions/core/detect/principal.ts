@@ -1,5 +1,6 @@
 import { parseArn } from '../cloudtrail/arn.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
+import { wholeSecond } from '../state/guardrail-state.ts';
 
 export type PrincipalKind = 'role-session' | 'user' | 'root' | 'federated' | 'service' | 'account' | 'other';
 
@@ -48,7 +49,7 @@ export function issueTimeOf(creationDate: string | undefined): number | null {
   if (!creationDate) return null;
   const basic = BASIC_ISO.exec(creationDate);
   const parsed = basic ? Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!) : Date.parse(creationDate);
-  return Number.isFinite(parsed) ? Math.floor(parsed / 1000) * 1000 : null;
+  return Number.isFinite(parsed) ? wholeSecond(parsed) : null;
 }
 const KIND_OF_TYPE: Readonly<Record<string, PrincipalKind>> = {
   Root: 'root',

@@ -1,3 +1,4 @@
+import { actionOf } from '../cloudtrail/action-names.ts';
 import type { CloudTrailRecord } from '../cloudtrail/record-schema.ts';
 import { roleKeyOf } from '../detect/observe-role-tags.ts';
 import { holdsSession, identifyPrincipal } from '../detect/principal.ts';
@@ -14,7 +15,8 @@ export function identityKeyOf(account: string, target: 'role' | 'user', name: st
 /**
  * The state items detection and containment of one record will read: the caller's session (by access
  * key and by role session), its role's tags, the quarantine flag of a role the call writes to, the
- * principal's exemption, and the guardrail's own documents on the principal.
+ * principal's exemption, the guardrail's own documents on the principal, and the agent sessions of its role and
+ * of its lineage.
  */
 export function prefetchKeys(record: CloudTrailRecord, policy: CompiledPolicy): PrefetchKeys {
   const principal = identifyPrincipal(record);
@@ -29,7 +31,12 @@ export function prefetchKeys(record: CloudTrailRecord, policy: CompiledPolicy): 
     exemptionArn: principal.arn,
     identityKey: target ? identityKeyOf(principal.account, target[0], target[1]) : null,
     sessionRoleArn: principal.kind === 'role-session' ? principal.arn : null,
-    lineageOrigin: principal.kind === 'role-session' && principal.roleSessionKey ? boundSessionKey(principal.roleSessionKey, principal.issuedAt) : null,
+    // The lineage is read for a containment only: asked for where a rule watches the call, so a benign event's
+    // batch reads nothing more (a tamper containment reads it on its own).
+    lineageOrigin:
+      principal.kind === 'role-session' && principal.roleSessionKey && policy.rulesFor(actionOf(record.eventSource, record.eventName)).length > 0
+        ? boundSessionKey(principal.roleSessionKey, principal.issuedAt)
+        : null,
   };
 }
 

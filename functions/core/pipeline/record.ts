@@ -39,7 +39,7 @@ export async function recordContainment(finding: Finding, containment: Containme
     // The agent's lineage is contained: a session it mints next is contained as it is minted (detector.ts).
     contained && finding.rule && finding.detail?.origin ? state.rememberContainedLineage(finding.detail.origin, finding.rule, Date.parse(finding.detail.record.eventTime)) : undefined,
     // What the containment took away: putting it back (a key re-activated, a password re-created) is tampering.
-    ...containment.changes.map((c) => (c.kind === 'access-key' || c.kind === 'login-profile' ? state.rememberTaken(takenKey(c.kind === 'access-key' ? c : { kind: c.kind, account: c.account, userName: c.userName }), ctx.now) : undefined)),
+    ...containment.changes.map((c) => (c.kind === 'access-key' || c.kind === 'login-profile' ? state.rememberTaken(takenKey(c), ctx.now) : undefined)),
     key && !contained ? state.releaseResponse(principalArn, key) : undefined,
   ]);
 }

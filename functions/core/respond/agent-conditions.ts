@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../detect/principal.ts';
-import { parseBoundSession } from '../state/guardrail-state.ts';
+import { parseBoundSession, sameIssue } from '../state/guardrail-state.ts';
+import type { Scope } from './plan-response.ts';
 import type { SignalName } from '../detect/signals/signal.ts';
 import type { AgentSignalsConfig } from '../policy/schema.ts';
 import type { PolicyStatement } from './policy-document.ts';
@@ -61,6 +62,14 @@ export function agentHoldsSession(signals: readonly SignalName[]): boolean {
 const ISSUE_SLACK_MS = 1_000;
 const ISSUE_WINDOW_MS = 2_000;
 
+/** aws:TokenIssueTime within the second a session was issued (and the one either side of it). */
+function issueWindow(issuedAt: number): Condition {
+  return {
+    DateGreaterThanEquals: { 'aws:TokenIssueTime': new Date(issuedAt - ISSUE_SLACK_MS).toISOString() },
+    DateLessThan: { 'aws:TokenIssueTime': new Date(issuedAt + ISSUE_WINDOW_MS).toISOString() },
+  };
+}
+
 /**
  * One session exactly: its aws:userid and, where known, its aws:TokenIssueTime within the second it was issued,
  * so a later session that reuses the name (a person's, or the next CI job's) is not bound.
@@ -68,15 +77,7 @@ const ISSUE_WINDOW_MS = 2_000;
  */
 export function exactSessionCondition(userId: string, issuedAt: number | null): AgentCondition {
   const sid = `Session${sidPart(userId.slice(userId.indexOf(':') + 1), 40)}${createHash('sha256').update(`${userId}|${issuedAt ?? ''}`).digest('hex').slice(0, 8)}`;
-  if (issuedAt === null) return { sid, condition: { StringEquals: { 'aws:userid': userId } } };
-  return {
-    sid,
-    condition: {
-      StringEquals: { 'aws:userid': userId },
-      DateGreaterThanEquals: { 'aws:TokenIssueTime': new Date(issuedAt - ISSUE_SLACK_MS).toISOString() },
-      DateLessThan: { 'aws:TokenIssueTime': new Date(issuedAt + ISSUE_WINDOW_MS).toISOString() },
-    },
-  };
+  return { sid, condition: { StringEquals: { 'aws:userid': userId }, ...(issuedAt === null ? {} : issueWindow(issuedAt)) } };
 }
 
 /** The violating session itself, when it is the agent's own (`held`: agentHoldsSession, or the actor is the subject). */
@@ -86,13 +87,7 @@ export function sessionCondition(principal: Principal, held: boolean): AgentCond
   // Temporary credentials of an IAM user (GetSessionToken): the user's policy binds that user, the issue time
   // that one token.
   if (principal.kind === 'user' && principal.issuedAt !== null) {
-    return {
-      sid: `Token${new Date(principal.issuedAt).toISOString().replace(/\D/g, '').slice(0, 14)}`,
-      condition: {
-        DateGreaterThanEquals: { 'aws:TokenIssueTime': new Date(principal.issuedAt - ISSUE_SLACK_MS).toISOString() },
-        DateLessThan: { 'aws:TokenIssueTime': new Date(principal.issuedAt + ISSUE_WINDOW_MS).toISOString() },
-      },
-    };
+    return { sid: `Token${new Date(principal.issuedAt).toISOString().replace(/\D/g, '').slice(0, 14)}`, condition: issueWindow(principal.issuedAt) };
   }
   return null;
 }
@@ -110,12 +105,34 @@ export interface SessionBinding {
   readonly unbound: number;
 }
 
-function otherSessions(boundKeys: readonly string[], principal: Principal) {
-  const own = principal.roleSessionKey;
-  return [...new Set(boundKeys)]
-    .sort()
-    .map(parseBoundSession)
-    .filter(({ userId, issuedAt }) => !(userId === own && (issuedAt === null || principal.issuedAt === null || Math.abs(issuedAt - principal.issuedAt) <= ISSUE_SLACK_MS)));
+type BoundSession = ReturnType<typeof parseBoundSession>;
+
+/** Sessions as bound keys (boundSessionKey), each once, in a stable order. */
+function boundSessions(boundKeys: readonly string[]): BoundSession[] {
+  return [...new Set(boundKeys)].sort().map(parseBoundSession);
+}
+
+function otherSessions(boundKeys: readonly string[], principal: Principal): BoundSession[] {
+  return boundSessions(boundKeys).filter(({ userId, issuedAt }) => !(userId === principal.roleSessionKey && sameIssue(issuedAt, principal.issuedAt)));
+}
+
+/**
+ * Sessions bound, never dropped silently: the first MAX_EXACT_SESSIONS each exactly in its own statement (Sids
+ * name one session, so a later containment adds sessions and never unbinds one an earlier one bound); the next
+ * MAX_NAMED_SESSIONS by aws:userid alone in one statement (a later session reusing one of those names would be
+ * bound too; the finding says so), the list whole each time since a later document replaces that statement's
+ * condition.
+ */
+function sessionConditions(sessions: readonly BoundSession[]): AgentCondition[] {
+  const conditions = sessions.slice(0, MAX_EXACT_SESSIONS).map(({ userId, issuedAt }) => exactSessionCondition(userId, issuedAt));
+  const named = [...new Set(sessions.slice(MAX_EXACT_SESSIONS, MAX_EXACT_SESSIONS + MAX_NAMED_SESSIONS).map(({ userId }) => userId))];
+  if (named.length > 0) conditions.push({ sid: 'SessionsByName', condition: { StringEquals: { 'aws:userid': named } } });
+  return conditions;
+}
+
+/** The agent's sessions on another role of its lineage (bound keys), bound as sessionConditions says. */
+export function roleSessionConditions(boundKeys: readonly string[]): AgentCondition[] {
+  return sessionConditions(boundSessions(boundKeys));
 }
 
 /** The split of lineageConditions, for the finding's words. */
@@ -126,19 +143,9 @@ export function sessionBinding(boundKeys: readonly string[], principal: Principa
   return { exact, byName, unbound: others - exact - byName };
 }
 
-/**
- * The other agent sessions recorded on the role (bound keys, boundSessionKey): the first MAX_EXACT_SESSIONS
- * each bound exactly in its own statement (Sids name one session, so a later containment adds sessions and never
- * unbinds one an earlier one bound); past those, never dropped silently: the next MAX_NAMED_SESSIONS by
- * aws:userid alone in one statement (a later session reusing one of those names would be bound too; the finding
- * says so), the list whole each time since a later document replaces that statement's condition.
- */
+/** The other agent sessions recorded on the violating session's role (bound keys), bound as sessionConditions says. */
 export function lineageConditions(boundKeys: readonly string[], principal: Principal): AgentCondition[] {
-  const others = otherSessions(boundKeys, principal);
-  const conditions = others.slice(0, MAX_EXACT_SESSIONS).map(({ userId, issuedAt }) => exactSessionCondition(userId, issuedAt));
-  const named = [...new Set(others.slice(MAX_EXACT_SESSIONS, MAX_EXACT_SESSIONS + MAX_NAMED_SESSIONS).map(({ userId }) => userId))];
-  if (named.length > 0) conditions.push({ sid: 'SessionsByName', condition: { StringEquals: { 'aws:userid': named } } });
-  return conditions;
+  return sessionConditions(otherSessions(boundKeys, principal));
 }
 
 /** What a response's statements select, from its scope: the whole identity, the agent's requests, or nothing. */
@@ -150,7 +157,7 @@ export type Selection = { readonly whole: true } | { readonly whole: false; read
  * An empty list means nothing can be attributed: the caller writes nothing.
  */
 export function selectionOf(input: {
-  readonly scope: string;
+  readonly scope: Scope;
   readonly principal: Principal;
   readonly signals: readonly SignalName[];
   readonly agents: AgentSignalsConfig;

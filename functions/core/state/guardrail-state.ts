@@ -26,15 +26,31 @@ export interface AgentSession {
 /** Sessions whose recorded and seen issue times differ by more than this are two sessions sharing a name. */
 const SAME_SESSION_MS = 2_000;
 
+/** A time to the whole second, as STS issues credentials and CloudTrail records their issue. */
+export function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * Whether two issue times are one session's (the AssumeRole's time and the session's creationDate may straddle
+ * a second); an unknown one (recorded before it was kept) matches any.
+ */
+export function sameIssue(a: number | null | undefined, b: number | null | undefined): boolean {
+  return a == null || b == null || Math.abs(a - b) <= SAME_SESSION_MS;
+}
+
+interface IssuedCredentials {
+  readonly accessKeyId: string | null;
+  readonly issuedAt?: number | null;
+}
+
 /**
  * Whether a session found by name (`roleId:sessionName`) is the caller's: the access key decides when both
- * are known, else the issue time (a caller-chosen name is reused by every GitHub Actions job). A session
- * recorded without an issue time (before it was kept) or a call without one is taken on its name.
+ * are known, else the issue time (a caller-chosen name is reused by every GitHub Actions job).
  */
-export function isSameSession(session: AgentSession, caller: { readonly accessKeyId: string | null; readonly issuedAt: number | null }): boolean {
+export function isSameSession(session: IssuedCredentials, caller: IssuedCredentials): boolean {
   if (caller.accessKeyId && session.accessKeyId === caller.accessKeyId) return true;
-  if (session.issuedAt == null || caller.issuedAt == null) return true;
-  return Math.abs(session.issuedAt - caller.issuedAt) <= SAME_SESSION_MS;
+  return sameIssue(session.issuedAt, caller.issuedAt);
 }
 
 /**
@@ -130,12 +146,12 @@ export interface GuardrailState {
    * password), so that undoing it is recognised as tampering.
    */
   rememberTaken(item: string, at: number): Promise<void>;
+  /** Whether a containment took this away (within TAKEN_MEMORY_MS before `at`). */
+  wasTaken(item: string, at: number): Promise<boolean>;
   /** Remembers that an agent (its lineage's origin) was contained under `ruleId`, for its later sessions. */
   rememberContainedLineage(origin: string, ruleId: string, at: number): Promise<void>;
   /** The rules an agent's lineage was contained under within the longest session (12 h) before `at`. */
   containedLineage(origin: string, at: number): Promise<string[]>;
-  /** Whether a containment took this away (within TAKEN_MEMORY_MS before `at`). */
-  wasTaken(item: string, at: number): Promise<boolean>;
   /**
    * The guardrail's own policy documents on one identity (`account/target/name`) as it last wrote them, by
    * policy name, so a containment merges without reading IAM first. Null when that is unknown.

@@ -4,8 +4,7 @@ import { document, type PolicyStatement } from '../policy-document.ts';
 import type { PlannedWrite } from '../response-input.ts';
 import { DENY_ACTION_POLICY, ruleDeny } from './deny-action.ts';
 import { inlineWrite } from './target.ts';
-import { exactSessionCondition } from '../agent-conditions.ts';
-import { parseBoundSession } from '../../state/guardrail-state.ts';
+import { roleSessionConditions } from '../agent-conditions.ts';
 
 interface LineageInput {
   readonly lineage: readonly LineageRole[];
@@ -31,9 +30,8 @@ export function lineageWrites(input: LineageInput): PlannedWrite[] {
     const parent = principalFromArn(role.roleArn);
     if (!parent?.roleName || role.sessions.length === 0) continue;
     const statements: PolicyStatement[] = [];
-    for (const { userId, issuedAt } of role.sessions.map(parseBoundSession)) {
-      // Each session exactly (its name and issue time): a person's later session of the same name is free.
-      const { sid, condition } = exactSessionCondition(userId, issuedAt);
+    // Each session exactly (its name and issue time): a person's later session of the same name is free.
+    for (const { sid, condition } of roleSessionConditions(role.sessions)) {
       // The agent chained from the contained role itself: its actions there are denied already, not re-entry.
       if (role.roleArn !== input.containedRoleArn) statements.push({ Sid: `DenyAgentLineage${sid}${scopeTag}`, ...base, Condition: condition });
       statements.push({ Sid: `DenyAgentReentry${sid}`, Effect: 'Deny', Action: 'sts:AssumeRole', Resource: input.containedRoleArn, Condition: condition });

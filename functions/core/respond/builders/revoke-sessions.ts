@@ -34,11 +34,12 @@ export const buildRevokeSessions: ResponseBuilder = (input) => {
   if (!selection.whole && selection.conditions.length === 0) return nothingAttributable(input.principal);
   const selected = selection.whole ? [{ sid: 'All', condition: {} }] : selection.conditions;
   // An IAM user's agent through the MCP server may sign with the user's long-term key, which has no issue time.
+  // (A statement on one session bounds the issue time from below as well, so it never takes in such a key.)
   const ifExists = target.target === 'user' && !selection.whole;
   return {
     ...NO_WRITES,
     cannotContain: null,
-    writes: [inlineWrite(target, REVOKE_SESSIONS_POLICY, document(selected.map((s) => revokeStatement(s, input.revokeBefore, ifExists && !s.sid.startsWith('Token'))))) ],
+    writes: [inlineWrite(target, REVOKE_SESSIONS_POLICY, document(selected.map((s) => revokeStatement(s, input.revokeBefore, ifExists))))],
     effects: selection.whole ? userKeyEffects(target) : [],
   };
 };
