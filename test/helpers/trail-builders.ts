@@ -149,3 +149,8 @@ export function move(who: 'agent' | 'human', actor: string, description: string,
     expect: who === 'agent' ? 'denied' : 'allowed',
   };
 }
+
+/** The account's IAM before a case's events: these users' long-term keys, active. */
+export function keysOf(...users: readonly { readonly name: string; readonly key: string }[]) {
+  return { [ACCOUNT]: { keys: Object.fromEntries(users.map((u) => [u.key, u.name])) } };
+}

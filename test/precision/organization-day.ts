@@ -1,5 +1,5 @@
 import type { ContainmentCase } from '../helpers/containment-harness.ts';
-import { ACCOUNT, T, assumeRole, call, move, putRolePolicy, session, user, webIdentity, type User } from '../helpers/trail-builders.ts';
+import { ACCOUNT, T, assumeRole, call, keysOf, move, putRolePolicy, session, user, webIdentity } from '../helpers/trail-builders.ts';
 
 /**
  * A day of one organization, as cases: people, pipelines and agents sharing credentials (developers who run
@@ -12,10 +12,6 @@ import { ACCOUNT, T, assumeRole, call, move, putRolePolicy, session, user, webId
 
 const APP_ROLE = `arn:aws:iam::${ACCOUNT}:role/App`;
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`;
-
-function keysOf(...users: User[]) {
-  return { [ACCOUNT]: { keys: Object.fromEntries(users.map((u) => [u.key, u.name])) } };
-}
 
 /** A developer's agent and the developer, on the same role and the same key. */
 function developerLaunchesAgentThenWorksHerself(): ContainmentCase {

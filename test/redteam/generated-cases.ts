@@ -1,5 +1,5 @@
 import type { ContainmentCase } from '../helpers/containment-harness.ts';
-import { ACCOUNT, T, assumeRole, call, envelope, move, putRolePolicy, session, user } from '../helpers/trail-builders.ts';
+import { ACCOUNT, T, assumeRole, call, envelope, keysOf, move, putRolePolicy, session, user } from '../helpers/trail-builders.ts';
 
 /**
  * Red-team cases too long to write out as JSON: generated from the record builders (test/helpers/trail-builders.ts),
@@ -18,7 +18,7 @@ function manySessionsBound(): ContainmentCase {
   return {
     name: 'many-sessions-bound',
     description: 'The agent holds 14 untagged chained sessions on its role when it breaks a rule: all are bound (10 exactly, the rest by name), none dropped; a person on the role keeps working',
-    iam: { [ACCOUNT]: { keys: { [ci.key]: ci.name } } },
+    iam: keysOf(ci),
     events: [assumeRole(ci, tagged, true), ...chained.map((hop) => assumeRole(tagged, hop, false)), putRolePolicy(tagged, T(20))],
     reasonIncludes: ['14 other agent sessions on the role: 10 bound exactly, 4 by name alone'],
     moves: [
@@ -37,7 +37,7 @@ function chainedIntoProtectedRole(): ContainmentCase {
   return {
     name: 'chained-into-protected-role',
     description: 'An agent chains, without its tag, into the protected OrganizationAccountAccessRole and stops the trail: the SCP binds that session by aws:userid (no tag IAM could see), the role is never written, people on it keep working',
-    iam: { [ACCOUNT]: { keys: { [ci.key]: ci.name } } },
+    iam: keysOf(ci),
     events: [assumeRole(ci, tagged, true), assumeRole(tagged, hop, false), call(hop, T(2), 'cloudtrail.amazonaws.com', 'StopLogging', { requestParameters: { name: 'org-trail' } })],
     moves: [
       move('agent', 'the agent', 'the chained session stops the trail again', hop, 'cloudtrail:StopLogging', trail),
@@ -58,7 +58,7 @@ function undoingContainment(): ContainmentCase {
   return {
     name: 'undoing-containment',
     description: "The agent mints a key for svc (deactivated with the containment); its second session re-activates the key and removes the agent tag from its role: both are tampering, the key is deactivated again and that session may do neither again; people keep working",
-    iam: { [ACCOUNT]: { keys: { [ci.key]: ci.name, [svc.key]: svc.name } } },
+    iam: keysOf(ci, svc),
     events: [
       assumeRole(ci, agent, true),
       assumeRole(ci, helper, true),
@@ -84,7 +84,7 @@ function chainedIntoBeforeContainment(): ContainmentCase {
   return {
     name: 'chained-into-before-containment',
     description: 'The agent chains, without its tag, from DevOps into Build, then its DevOps session mints a key: its sessions are revoked, the one it holds on Build included; people on Build keep working',
-    iam: { [ACCOUNT]: { keys: { [ci.key]: ci.name } } },
+    iam: keysOf(ci),
     events: [
       assumeRole(ci, agent, true),
       assumeRole(agent, hop, false),
@@ -123,7 +123,7 @@ function credentialsMadeFromMints(): ContainmentCase {
   return {
     name: 'credentials-made-from-mints',
     description: "Through the MCP server on Bob's key, an assistant mints a session token and a federated user and uses both directly; a tagged agent mints a key for svc that is used for a session token before the guard acts: every such credential is cut off, and Bob's own key and svc's later sessions keep working",
-    iam: { [ACCOUNT]: { keys: { [bob.key]: 'bob', [ci.key]: ci.name } } },
+    iam: keysOf(bob, ci),
     events: [
       tokenEvent(asBob(bob.key), T(10), 'GetSessionToken', token, true),
       tokenEvent(asBob(bob.key), T(11), 'GetFederationToken', federated, true, 'helper'),
@@ -150,7 +150,7 @@ function chainsOnAfterContainment(): ContainmentCase {
   return {
     name: 'chains-on-after-containment',
     description: 'Denied a policy change on DevOps, the agent chains (without its tag) into Build to try again: the new session is denied the same as it is minted, before its first call; people on Build keep working',
-    iam: { [ACCOUNT]: { keys: { [ci.key]: ci.name } } },
+    iam: keysOf(ci),
     events: [assumeRole(ci, agent, true), putRolePolicy(agent, T(41)), assumeRole(agent, hop, false)],
     reasonIncludes: ['contained as it is minted'],
     moves: [
