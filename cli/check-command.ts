@@ -11,14 +11,14 @@ export function checkVerdictLine(file: string, policy: CompiledPolicy, patternCo
   const readOnly = needs.filter((need) => need.readOnlyEvents).map((need) => need.id);
   const data = needs.filter((need) => need.dataEvents).map((need) => need.id);
   const services = new Set(policy.rules.flatMap((rule) => rule.actions.map((action) => action.split(':')[0])));
-  const wholeIdentity = policy.rules.filter((rule) => rule.scope === 'identity').map((rule) => rule.id);
+  const wholeIdentity = policy.rules.filter((rule) => rule.scope === 'role').map((rule) => rule.id);
   const parts = [
     `${file}: valid, ${policy.mode} mode, ${policy.rules.length} rules over ${services.size} services, ${patternCount} EventBridge patterns`,
     readOnly.length > 0 ? `read-only events needed by ${readOnly.join(', ')}` : 'no rule needs read-only events',
     data.length > 0 ? `data events needed by ${data.join(', ')}` : 'no rule needs data events',
-    // The cost of `scope: identity`, stated where the policy is checked: people on the identity are contained too.
+    // The cost of `scope: role`, stated where the policy is checked: people on the identity are contained too.
     wholeIdentity.length > 0
-      ? `scope: identity in ${wholeIdentity.join(', ')}: their responses contain the whole role or user, every person and pipeline on it included`
+      ? `scope: role in ${wholeIdentity.join(', ')}: their responses contain the whole role or user, every person and pipeline on it included`
       : 'every response binds only what IAM can attribute to the agent',
   ];
   return parts.join('; ');

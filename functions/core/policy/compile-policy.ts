@@ -11,8 +11,8 @@ export interface CompiledRule {
   readonly id: string;
   readonly description: string;
   readonly response: ResponseName;
-  /** agent: only what IAM can attribute to the agent; identity: the whole role or user (people on it too). */
-  readonly scope: 'agent' | 'identity';
+  /** agent: only what IAM can attribute to the agent; role: the whole role (or user), people on it too. */
+  readonly scope: 'agent' | 'role';
   /** Action patterns as written in the policy. */
   readonly actionPatterns: readonly string[];
   /** Canonical IAM actions the patterns expand to. */

@@ -71,10 +71,10 @@ export const ruleSchema = z
       .strict(),
     response: z.enum(RESPONSE_NAMES),
     scope: z
-      .enum(['agent', 'identity'])
+      .enum(['agent', 'role'])
       .default('agent')
       .describe(
-        "agent (default): the response binds only what IAM can attribute to the agent (its signals, its exact sessions). identity: the whole role or user, so every person working on it is contained too; `check` states the cost.",
+        "agent (default): the response binds only what IAM can attribute to the agent (its signals, its exact sessions). role: the whole role (or IAM user), so every person working on it is contained too; `check` states the cost.",
       ),
     prevent: z
       .boolean()

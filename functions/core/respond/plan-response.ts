@@ -8,7 +8,7 @@ import { agentHoldsSession } from './agent-conditions.ts';
 /**
  * Who a response binds. agent: the requests carrying an agent signal IAM evaluates, and the agent's exact
  * sessions; session: the agent's exact sessions only (no signal IAM sees); role / principal: the whole
- * identity, only where it exists for agents alone or the rule asks for it (`scope: identity`); account: root;
+ * identity, only where it exists for agents alone or the rule asks for it (`scope: role`); account: root;
  * none: nothing IAM can attribute to the agent apart from a person, so nothing is written.
  */
 export type Scope = 'agent' | 'session' | 'role' | 'principal' | 'account' | 'none';
@@ -42,7 +42,7 @@ export const IAM_EXPRESSIBLE_SIGNALS: ReadonlySet<SignalName> = new Set([
 
 /** What decides how far a response may reach beside the principal and its signals. */
 export interface ScopeFacts {
-  /** The rule asks for the whole identity (`scope: identity`). */
+  /** The rule asks for the whole identity (`scope: role`). */
   readonly wholeIdentity: boolean;
   /** The identity exists only for agents (declared principal, agent-tagged role): see agent-identity.ts. */
   readonly agentOnly: boolean;
@@ -80,6 +80,6 @@ export function planResponse(
   // Tampering is forbidden to everyone: an IAM user who tampers is bound in its own identity (nobody else works
   // on it); a role session only in that exact session (the people beside it on the role are bystanders).
   const tamper = rule.id === TAMPER_RULE_ID;
-  const facts = { wholeIdentity: rule.scope === 'identity' || (tamper && principal.kind === 'user'), agentOnly, actorIsSubject: tamper };
+  const facts = { wholeIdentity: rule.scope === 'role' || (tamper && principal.kind === 'user'), agentOnly, actorIsSubject: tamper };
   return { response, scope: scopeOf(principal, signals, facts), escalated, strikes };
 }

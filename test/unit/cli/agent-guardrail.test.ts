@@ -184,10 +184,10 @@ describe('agent-guardrail check', () => {
   it('states the cost of a rule that asks for the whole identity', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-guardrail-scope-'));
     const policy = join(dir, 'guardrail.yaml');
-    writeFileSync(policy, readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace('    response: scp-deny\n', '    response: scp-deny\n    scope: identity\n'));
+    writeFileSync(policy, readFileSync(join(ROOT, 'guardrail.yaml'), 'utf8').replace('    response: scp-deny\n', '    response: scp-deny\n    scope: role\n'));
     const { code, stdout } = await cli(['check', '--policy', policy]);
     expect(code).toBe(0);
-    expect(stdout).toContain('scope: identity in no-leaving-organization: their responses contain the whole role or user, every person and pipeline on it included');
+    expect(stdout).toContain('scope: role in no-leaving-organization: their responses contain the whole role or user, every person and pipeline on it included');
   });
 
   it('--format json lists the rules that need data events or read-only events', async () => {

@@ -236,7 +236,7 @@ describe('tampering with a quarantined role', () => {
   it('adds the tamper deny to what is in place and does not put back the document it just extended', async () => {
     // Only a whole-role quarantine marks the role: here the rule asks for it.
     const { deps, state, accounts } = await setup({
-      edit: (text) => text.replace('escalate: { after: 3, within: 10m, to: quarantine-role }', 'escalate: { after: 3, within: 10m, to: quarantine-role }\n    scope: identity'),
+      edit: (text) => text.replace('escalate: { after: 3, within: 10m, to: quarantine-role }', 'escalate: { after: 3, within: 10m, to: quarantine-role }\n    scope: role'),
     });
     const [assume, put, attach, attachUser] = scenario('02-tagged-session-escalates');
     for (const event of [assume, put, attach, attachUser]) await guard(event, deps);

@@ -147,8 +147,8 @@ describe('quarantine-role, proved with iam-simulate', () => {
     expect(await evaluate(list(ROLE_SESSION('bob'), { 'aws:userid': 'AROAEXAMPLEDEVOPS001:bob', 'aws:ViaAWSMCPService': 'false' }), [doc])).toBe('Allowed');
   });
 
-  it('scope: identity asks for the whole role: every session denied, the role tagged', async () => {
-    const [v] = await violationsOf(scenario('01-mcp-server-deletes-bucket'), MINIMAL('quarantine-role\n    scope: identity', '"s3:DeleteBucket"'));
+  it('scope: role asks for the whole role: every session denied, the role tagged', async () => {
+    const [v] = await violationsOf(scenario('01-mcp-server-deletes-bucket'), MINIMAL('quarantine-role\n    scope: role', '"s3:DeleteBucket"'));
     expect(v!.finding.detail!.plan!.scope).toBe('role');
     const doc = onlyDocument(v!.response);
     expect(v!.response.roleTags).toHaveProperty('agent-guardrail:quarantined');
