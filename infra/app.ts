@@ -9,6 +9,8 @@ import { compileEventPatterns } from '../functions/core/policy/compile-event-pat
 import { compilePreventiveScps } from '../functions/core/prevent/compile-scp.ts';
 import { parseDeploymentConfig } from './config.ts';
 import { QuietDeprecations } from './quiet-deprecations.ts';
+import { assertWithinQuotas } from './quotas/assembly-quotas.ts';
+import type { QuotaOptions } from './quotas/check-quotas.ts';
 import { ManagementAccountStack } from './stacks/management-account-stack.ts';
 import { MemberAccountStack } from './stacks/member-account-stack.ts';
 import { SecurityAccountStack } from './stacks/security-account-stack.ts';
@@ -22,6 +24,7 @@ export async function buildApp(app: App): Promise<{
   member: MemberAccountStack;
   management: ManagementAccountStack;
   managementMembers: MemberAccountStack[];
+  quotaOptions: QuotaOptions;
 }> {
   const config = parseDeploymentConfig(app.node.tryGetContext('agentGuardrail'));
   const policyBundle = await buildPolicyBundle(config.policyFile, config.mode, {
@@ -59,14 +62,17 @@ export async function buildApp(app: App): Promise<{
       }),
   );
   Validations.of(app).addPlugins(new QuietDeprecations(new AwsSolutionsChecks(app)));
-  return { security, member, management, managementMembers };
+  const other = config.otherScpsPerTarget;
+  const { default: fallback, ...byTarget } = typeof other === 'number' ? { default: other } : other;
+  return { security, member, management, managementMembers, quotaOptions: { otherScpsPerTarget: { default: fallback, byTarget } } };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const app = new App();
-    await buildApp(app);
-    app.synth();
+    const { quotaOptions } = await buildApp(app);
+    // The templates are checked as CloudFormation will receive them: a broken quota fails here, not at deploy.
+    assertWithinQuotas(app.synth(), quotaOptions);
   } catch (error) {
     // A bad policy or context is the user's to fix: its message says what and where; a stack trace would not.
     if (!isGuardrailError(error)) throw error;

@@ -40,6 +40,14 @@ export const deploymentConfigSchema = z
     operatorPrincipals: z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, 'must be an IAM role or user ARN')).min(1),
     /** Where the preventive SCPs (`compile scp`) are attached; default: the deployment's OUs. */
     preventionTargets: z.array(z.string().regex(/^(r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$/)).min(1).optional(),
+    /**
+     * SCPs each target already holds outside the guardrail (FullAWSAccess counts), a number for every target or
+     * one a target (`default` for the rest): a target holds at most 5, and synth checks the guardrail's beside
+     * these. `agent-guardrail preflight` prints the figures for a real organization.
+     */
+    otherScpsPerTarget: z
+      .union([z.number().int().min(0).max(5), z.object({ default: z.number().int().min(0).max(5) }).catchall(z.number().int().min(0).max(5))])
+      .default(1),
     notificationEmails: z.array(z.string().email()).default([]),
     /** Overrides the policy file's mode for this deployment. */
     mode: z.enum(['monitor', 'enforce']).optional(),

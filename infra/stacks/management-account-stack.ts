@@ -21,12 +21,6 @@ export interface ManagementAccountStackProps extends StackProps {
   readonly preventionTargets: readonly string[];
 }
 
-/**
- * A root, OU or account holds at most 5 SCPs, FullAWSAccess among them.
- * https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
- */
-const SCPS_PER_TARGET = 5;
-
 /** The role for scp-deny in the management account, trusted only by the guard's and override's roles. */
 export class ManagementAccountStack extends Stack {
   readonly scpRole: Role;
@@ -72,16 +66,8 @@ export class ManagementAccountStack extends Stack {
       content: JSON.parse(JSON.stringify(fittedStandingScp(this.partition, { securityAccount: props.securityAccount, operatorPrincipals: props.operatorPrincipals }))),
       targetIds: [...props.deploymentOrganizationalUnits],
     });
-    // The preventive SCPs deny the prevent rules' actions to agents before they happen. Where they share a
-    // target with the standing SCP, both count against the target's SCP quota beside FullAWSAccess.
-    const shared = props.preventionTargets.filter((target) => props.deploymentOrganizationalUnits.includes(target));
-    const used = 1 + props.preventiveScps.length + (shared.length > 0 ? 1 : 0);
-    if (used > SCPS_PER_TARGET) {
-      throw new Error(
-        `${props.preventiveScps.length} preventive SCPs beside FullAWSAccess and the standing SCP on ${shared.join(', ')} make ${used}; a target holds at most ${SCPS_PER_TARGET}. ` +
-          'Attach prevention elsewhere (preventionTargets: the parent OU or the root) or set prevent on fewer rules.',
-      );
-    }
+    // The preventive SCPs deny the prevent rules' actions to agents before they happen. How many SCPs each
+    // target then holds is checked with the quota model at synth (infra/quotas), beside what is already there.
     for (const scp of props.preventiveScps) {
       new CfnPolicy(this, scp.name, {
         name: scp.name,

@@ -39,21 +39,3 @@ describe('the management stack deploys the preventive SCPs', () => {
     for (const p of elsewhere) expect(p.TargetIds).toEqual(['r-abcd']);
   }, 120_000);
 });
-
-describe('the SCP quota per target', () => {
-  it('fails the synth when the preventive SCPs, the standing SCP and FullAWSAccess would pass 5 on one target', async () => {
-    const { ManagementAccountStack } = await import('../../infra/stacks/management-account-stack.ts');
-    const scp = (i: number) => ({ name: `AgentGuardrail-Prevent-${i}`, document: { Version: '2012-10-17' as const, Statement: [{ Sid: `S${i}`, Effect: 'Deny' as const, Action: 'iam:PutRolePolicy', Resource: '*' }] } });
-    const props = (count: number, targets: string[]) => ({
-      env: { account: '999999999999', region: 'us-east-1' },
-      securityAccount: '111111111111',
-      deploymentOrganizationalUnits: ['ou-abcd-11111111'],
-      operatorPrincipals: ['arn:aws:iam::111111111111:role/SecurityOperator'],
-      preventiveScps: Array.from({ length: count }, (_, i) => scp(i + 1)),
-      preventionTargets: targets,
-    });
-    expect(() => new ManagementAccountStack(new App(), 'Shared', props(4, ['ou-abcd-11111111']))).toThrow(/make 6; a target holds at most 5\. Attach prevention elsewhere/);
-    expect(() => new ManagementAccountStack(new App(), 'Fits', props(3, ['ou-abcd-11111111']))).not.toThrow();
-    expect(() => new ManagementAccountStack(new App(), 'Apart', props(4, ['r-abcd']))).not.toThrow();
-  });
-});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import type { TestProject } from 'vitest/node';
 import { buildApp } from '../../infra/app.ts';
+import { assertWithinQuotas } from '../../infra/quotas/assembly-quotas.ts';
 
 /**
  * Vitest global setup for the deployment twin: synthesizes the CDK app as `cdk synth` would (real
@@ -32,8 +33,8 @@ export default async function setup(project: TestProject): Promise<void> {
     mkdirSync(OUT, { recursive: true });
     const context = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')).context as { agentGuardrail: Record<string, unknown> };
     const app = new App({ outdir: OUT, context: { ...context, agentGuardrail: { ...context.agentGuardrail, mode: 'enforce' } } });
-    await buildApp(app);
-    app.synth();
+    const { quotaOptions } = await buildApp(app);
+    assertWithinQuotas(app.synth(), quotaOptions);
   }
   project.provide('twinCdkOut', OUT);
 }
