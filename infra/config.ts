@@ -1,19 +1,12 @@
 import { GuardrailError } from '../functions/core/errors.ts';
 import * as z from 'zod';
+import { PARTITIONS, partitionOfRegion, regionProblems } from './regions.ts';
 
 const account = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a region name such as us-east-1');
 
-/**
- * The regions every account has enabled by default (regions introduced before 20 March 2019); opt-in
- * regions an organization enables must be added to memberRegions by name.
- * https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html
- */
-export const DEFAULT_ENABLED_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
-  'eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1',
-  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
-] as const;
+/** The regions every account of the commercial partition has enabled (see infra/regions.ts). */
+export const DEFAULT_ENABLED_REGIONS = PARTITIONS.aws.defaultEnabledRegions;
 
 /** The deployment's settings, from cdk.json context `agentGuardrail` (overridable with -c). */
 export const deploymentConfigSchema = z
@@ -25,15 +18,14 @@ export const deploymentConfigSchema = z
     region,
     /**
      * Regions the member stack (event forwarding) is rolled out to: by default every region enabled by
-     * default. Events of a region without a stack instance are never seen.
+     * default in the home region's partition. Events of a region without a stack instance are never seen.
      */
-    memberRegions: z
-      .array(region)
-      .min(1)
-      .default([...DEFAULT_ENABLED_REGIONS])
-      // IAM, Organizations and STS's global endpoint deliver their CloudTrail events in us-east-1 only.
-      // https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
-      .refine((regions) => regions.includes('us-east-1'), 'must include us-east-1, where global services (IAM) deliver their events'),
+    memberRegions: z.array(region).min(1).optional(),
+    /**
+     * Default-enabled regions deliberately left out of memberRegions, each with the reason (an SCP denying
+     * the region, say): without it, leaving one out fails the synth.
+     */
+    unwatchedRegions: z.record(region, z.string().min(1)).default({}),
     /** Organizational units the StackSet deploys to (the root id covers the organization). */
     deploymentOrganizationalUnits: z.array(z.string().regex(/^(r-[a-z0-9]{4,32}|ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})$/)).min(1),
     /** IAM principals (role or user ARNs) allowed to invoke the override function. */
@@ -62,9 +54,13 @@ export const deploymentConfigSchema = z
     overrideReservedConcurrency: z.number().int().min(1).max(100).default(2),
   })
   .strict()
-  // The responder role exists only in the home region's stack instance: a home region outside the member
-  // regions means no responder anywhere, and nothing can be contained.
-  .refine((c) => c.memberRegions.includes(c.region), { message: 'must be one of memberRegions (the responder role is created in the home region\'s stack instance)', path: ['region'] });
+  .transform((c) => ({ ...c, memberRegions: c.memberRegions ?? [...(PARTITIONS[partitionOfRegion(c.region) as keyof typeof PARTITIONS]?.defaultEnabledRegions ?? [c.region])] }))
+  .superRefine((c, ctx) => {
+    for (const problem of regionProblems(c.region, c.memberRegions, c.unwatchedRegions)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    // The responder role exists only in the home region's stack instance: a home region outside the member
+    // regions means no responder anywhere, and nothing can be contained.
+    if (!c.memberRegions.includes(c.region)) ctx.addIssue({ code: 'custom', path: ['region'], message: 'must be one of memberRegions (the responder role is created in the home region\'s stack instance)' });
+  });
 
 export type DeploymentConfig = z.infer<typeof deploymentConfigSchema>;
 

@@ -226,7 +226,7 @@ describe('synthesized templates', () => {
 
 describe('deployment configuration', () => {
   it('requires us-east-1 among the member regions (IAM events arrive only there)', () => {
-    expect(() => parseDeploymentConfig({ ...config, memberRegions: ['eu-west-1'] })).toThrow(/agentGuardrail\.memberRegions: must include us-east-1/);
+    expect(() => parseDeploymentConfig({ ...config, memberRegions: ['eu-west-1'], unwatchedRegions: {} })).toThrow(/agentGuardrail\.memberRegions: must include us-east-1/);
   });
 
   it('rejects bad settings naming each one', () => {

@@ -45,6 +45,11 @@ describe('cdk synth messages', () => {
   it.each([
     ['{"organizationId":', /agent-guardrail: -c agentGuardrail is not JSON \(/],
     [JSON.stringify({ ...CONTEXT, region: 'mars-1' }), /agent-guardrail: invalid context "agentGuardrail" \(cdk.json or -c\):\n {2}- agentGuardrail\.region: /],
+    // An OU already holding two SCPs has no room for the guardrail's four: the quota model fails the synth.
+    [
+      JSON.stringify({ ...CONTEXT, mode: 'enforce', otherScpsPerTarget: 2 }),
+      /agent-guardrail: the synthesized templates break 1 AWS quota:\n {2}- organization: target r-exam: service control policies attached to one root, OU or account \(the guardrail's and those already there\) is 6 policies; the limit is 5 \(https:\/\/docs\.aws\.amazon\.com\/organizations\/[^)]+\); attach prevention elsewhere/,
+    ],
   ])('a bad context %#: one clear message, no stack trace', { timeout: 120_000 }, async (context, message) => {
     const { code, stderr } = await synth(context);
     expect(code).not.toBe(0);

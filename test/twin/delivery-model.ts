@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
+import { DEFAULT_ENABLED_REGIONS } from '../../infra/config.ts';
 import { authorize } from '../helpers/simulate.ts';
 import { isCreated, resolve, resolveString, resourcesOfType, roleLogicalIdByName, rolePolicies, type CloudAssembly, type Placement, type Template } from './templates.ts';
 
@@ -28,18 +29,24 @@ export interface EventBridgeEvent {
 }
 
 /**
- * Global services deliver their CloudTrail events to EventBridge in us-east-1 only: IAM, Organizations,
- * STS called at its global endpoint (sts.amazonaws.com), CloudFront, console sign-in. Calls to a regional
- * STS endpoint are logged in that region.
- * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
- * https://repost.aws/knowledge-center/eventbridge-rule-triggers-iam-single-region
+ * Where CloudTrail delivers an event to EventBridge.
+ * - IAM, Organizations and CloudFront: us-east-1 only.
+ *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-global-service-events
+ * - STS at its global endpoint (sts.amazonaws.com): served, and logged, in the caller's Region when that Region
+ *   is enabled by default; from an opt-in Region, still us-east-1. A regional endpoint logs in its Region.
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html#reference_sts_global_endpoint_changes
+ * - Console sign-in: in the Region of the sign-in endpoint the record names (IAM users: us-east-2, eu-north-1,
+ *   ap-southeast-2 or us-east-1; root: us-east-1).
+ *   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-event-reference-aws-console-sign-in-events.html
  */
-const GLOBAL_EVENT_SOURCES = new Set(['iam.amazonaws.com', 'organizations.amazonaws.com', 'cloudfront.amazonaws.com', 'signin.amazonaws.com']);
+const GLOBAL_EVENT_SOURCES = new Set(['iam.amazonaws.com', 'organizations.amazonaws.com', 'cloudfront.amazonaws.com']);
 
 export function emittedRegion(event: EventBridgeEvent): string {
   const { eventSource, tlsDetails, awsRegion } = event.detail;
   if (GLOBAL_EVENT_SOURCES.has(eventSource)) return 'us-east-1';
-  if (eventSource === 'sts.amazonaws.com' && (tlsDetails?.clientProvidedHostName ?? 'sts.amazonaws.com') === 'sts.amazonaws.com') return 'us-east-1';
+  if (eventSource === 'sts.amazonaws.com' && (tlsDetails?.clientProvidedHostName ?? 'sts.amazonaws.com') === 'sts.amazonaws.com') {
+    return DEFAULT_ENABLED_REGIONS.includes(awsRegion) ? awsRegion : 'us-east-1';
+  }
   return awsRegion;
 }
 

@@ -131,14 +131,24 @@ describe('delivery: which events reach the guard through the synthesized templat
     expect(await deliver(assembly, ORG, forged)).toMatchObject({ delivered: false, reason: 'no forwarding rule receives it' });
   });
 
-  it('sees IAM and global STS events in us-east-1 only, regional STS in its region (defect 6)', async () => {
+  it('sees IAM events in us-east-1 only, STS where it serves the call, sign-ins where they are recorded (defect 6)', async () => {
     const assume = event('02-tagged-session-escalates', 0);
     const regional = { ...assume, region: 'eu-west-1', detail: { ...assume.detail, awsRegion: 'eu-west-1', tlsDetails: { clientProvidedHostName: 'sts.eu-west-1.amazonaws.com' } } };
     expect(emittedRegion(regional)).toBe('eu-west-1');
     expect(await deliver(assembly, ORG, regional)).toMatchObject({ delivered: true, region: 'eu-west-1' });
     const put = event('02-tagged-session-escalates', 1);
     expect(emittedRegion({ ...put, detail: { ...put.detail, awsRegion: 'eu-west-1' } })).toBe('us-east-1');
-    // A region without a stack instance sees nothing: the README lists the regions to configure.
+    // The global STS endpoint is served in a default-enabled caller's Region, and its AssumeRole (with the
+    // session tags the guard correlates) reaches the guard from there: the shipped member regions cover all 17.
+    const global = { ...assume, region: 'ap-southeast-2', detail: { ...assume.detail, awsRegion: 'ap-southeast-2', tlsDetails: { clientProvidedHostName: 'sts.amazonaws.com' } } };
+    expect(emittedRegion(global)).toBe('ap-southeast-2');
+    expect(await deliver(assembly, ORG, global)).toMatchObject({ delivered: true, region: 'ap-southeast-2' });
+    // From an opt-in Region the global endpoint is still served in us-east-1.
+    expect(emittedRegion({ ...global, detail: { ...global.detail, awsRegion: 'ap-east-1' } })).toBe('us-east-1');
+    // An IAM user's console sign-in recorded in eu-north-1 is seen there.
+    const signIn = { ...assume, region: 'eu-north-1', detail: { ...assume.detail, eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', awsRegion: 'eu-north-1' } };
+    expect(emittedRegion(signIn)).toBe('eu-north-1');
+    // A region without a stack instance sees nothing: synth refuses to leave a default-enabled one out.
     const elsewhere = { ...regional, region: 'ap-east-1', detail: { ...regional.detail, awsRegion: 'ap-east-1', tlsDetails: { clientProvidedHostName: 'sts.ap-east-1.amazonaws.com' } } };
     expect(await deliver(assembly, ORG, elsewhere)).toMatchObject({ delivered: false });
   });
