@@ -16,7 +16,7 @@ export interface NotifierPort {
 }
 
 export interface PipelineMetrics {
-  count(name: 'Violations' | 'Containments' | 'ContainmentFailures' | 'Rejected'): void;
+  count(name: 'Violations' | 'Containments' | 'ContainmentFailures' | 'Rejected' | 'Duplicate' | 'DuplicateInProgress'): void;
   /** Milliseconds from the call (CloudTrail eventTime) to containment in place. */
   timeToContain(ms: number): void;
 }

@@ -25,7 +25,8 @@ export class StateUnavailableError extends GuardrailError {
 
 export type GuardResult =
   | { readonly status: 'rejected'; readonly reason: string }
-  | { readonly status: 'duplicate'; readonly eventID: string }
+  /** A redelivery: of completed work, or of work another invocation holds (`inProgress`), which Lambda retries if it fails. */
+  | { readonly status: 'duplicate'; readonly eventID: string; readonly inProgress?: true }
   | { readonly status: 'processed'; readonly eventID: string; readonly findings: readonly GuardFindingResult[] };
 
 export interface GuardFindingResult {
@@ -80,9 +81,11 @@ export async function processEvent(event: unknown, given: PipelineDependencies, 
   // First round trip: the event's claim and every state item the event will read, in parallel.
   const keys = prefetchKeys(record, policy);
   const [claimed, prefetched] = await Promise.all([claimEvent(stored, record.eventID, now, invocation.deadline), stored.prefetch(keys, Date.parse(record.eventTime))]);
-  if (!claimed) {
-    logger.info('duplicate delivery', safeForLog({ eventID: record.eventID }));
-    return { status: 'duplicate', eventID: record.eventID };
+  if (claimed !== 'claimed') {
+    const inProgress = claimed === 'in-progress';
+    logger.info('duplicate delivery', safeForLog({ eventID: record.eventID, inProgress }));
+    given.metrics?.count(inProgress ? 'DuplicateInProgress' : 'Duplicate');
+    return inProgress ? { status: 'duplicate', eventID: record.eventID, inProgress } : { status: 'duplicate', eventID: record.eventID };
   }
   const known = await roleTagsOnMiss(keys, prefetched, given.readRoleTags, stored, logger);
   const ctx: EventContext = { deps: given, state: withPrefetched(stored, keys, known.prefetched), now, deadline: invocation.deadline };
