@@ -3,6 +3,7 @@
  * named AgentGuardrail…, so changing it is visible (the guardrail's own rules watch these names).
  */
 import { GUARDRAIL_ROLES } from '../functions/core/detect/guardrail-principals.ts';
+import { FORWARD_DEAD_LETTERS } from '../functions/heartbeat/heartbeat-names.ts';
 
 export const NAMES = {
   bus: 'agent-guardrail',
@@ -18,7 +19,7 @@ export const NAMES = {
   /** One per stack instance: IAM is global, so the region is part of the name. */
   forwardRolePrefix: GUARDRAIL_ROLES.forwarderPrefix,
   forwardRulePrefix: 'AgentGuardrail-Forward-',
-  forwardDeadLetters: 'AgentGuardrail-ForwardDeadLetters',
+  forwardDeadLetters: FORWARD_DEAD_LETTERS,
   memberStackSet: 'AgentGuardrail-Member',
   /** The security account's key (state, findings, dead letters): the standing SCP finds it by this alias. */
   keyAlias: 'alias/agent-guardrail',

@@ -20,6 +20,7 @@ export function createHeartbeatPorts(config: HeartbeatConfig): HeartbeatPorts {
         regions: config.MEMBER_REGIONS,
         responderRoleArn: `arn:${config.PARTITION}:iam::${account}:role/${config.RESPONDER_ROLE_NAME}`,
         ruleNames: config.FORWARD_RULE_NAMES,
+        partition: config.PARTITION,
       }),
   };
 }

@@ -1,6 +1,6 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { MemberObservation, ObservedRule } from '../core/heartbeat/forwarding-check.ts';
-import { HEARTBEAT_READ_ACTIONS } from '../heartbeat/heartbeat-names.ts';
+import { FORWARD_DEAD_LETTERS, HEARTBEAT_READ_ACTIONS } from '../heartbeat/heartbeat-names.ts';
 import { RETRY } from './clients.ts';
 
 /**
@@ -19,6 +19,7 @@ export interface ProbeTarget {
   readonly regions: readonly string[];
   readonly responderRoleArn: string;
   readonly ruleNames: readonly string[];
+  readonly partition: string;
 }
 
 const errorText = (error: unknown) => (error as { name?: string }).name ?? (error as Error).message ?? String(error);
@@ -37,23 +38,40 @@ export async function probeMember(sts: STSClient, target: ProbeTarget): Promise<
   } catch (error) {
     return target.regions.map((region) => ({ account: target.account, region, reached: false, reason: errorText(error) }));
   }
-  const events = await import('@aws-sdk/client-eventbridge');
+  const [events, sqs] = await Promise.all([import('@aws-sdk/client-eventbridge'), import('@aws-sdk/client-sqs')]);
   return Promise.all(
     target.regions.map(async (region): Promise<MemberObservation> => {
       const client = new events.EventBridgeClient({ ...RETRY, region, credentials });
+      // The client's own regional endpoint, not the queue URL's host (the same in AWS; a configured endpoint wins).
+      const queues = new sqs.SQSClient({ ...RETRY, region, credentials, useQueueUrlAsEndpoint: false });
       try {
-        // One listing for every rule's state, then each existing rule's targets at once: a few round trips
-        // per region whatever the number of rules.
-        const states = await ruleStates(client, events, commonPrefix(target.ruleNames));
+        // One listing for every rule's state, then each existing rule's targets at once, beside the dead-letter
+        // queue's depth: a few round trips per region whatever the number of rules.
+        const [states, deadLetters] = await Promise.all([ruleStates(client, events, commonPrefix(target.ruleNames)), deadLetterDepth(queues, sqs, target, region)]);
         const rules = await Promise.all(target.ruleNames.map((name) => (states.has(name) ? readTargets(client, events, name, states.get(name)!) : null)));
-        return { account: target.account, region, reached: true, rules };
+        return { account: target.account, region, reached: true, rules, deadLetters };
       } catch (error) {
         return { account: target.account, region, reached: false, reason: errorText(error) };
       } finally {
         client.destroy();
+        queues.destroy();
       }
     }),
   );
+}
+
+/** The member dead-letter queue's depth; a queue that cannot be read is reported, not taken as empty. */
+async function deadLetterDepth(queues: import('@aws-sdk/client-sqs').SQSClient, sqs: typeof import('@aws-sdk/client-sqs'), target: ProbeTarget, region: string): Promise<number | { unreadable: string }> {
+  const domain = target.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  try {
+    const { Attributes } = await queues.send(
+      new sqs.GetQueueAttributesCommand({ QueueUrl: `https://sqs.${region}.${domain}/${target.account}/${FORWARD_DEAD_LETTERS}`, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    const depth = Number(Attributes?.ApproximateNumberOfMessages);
+    return Number.isFinite(depth) ? depth : { unreadable: 'no ApproximateNumberOfMessages returned' };
+  } catch (error) {
+    return { unreadable: errorText(error) };
+  }
 }
 
 type EventBridge = typeof import('@aws-sdk/client-eventbridge');

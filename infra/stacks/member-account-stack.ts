@@ -1,6 +1,5 @@
 import { nagPartition } from '../nag-partition.ts';
 import { Aws, CfnCondition, Duration, Fn, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, type Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
 import { ArnPrincipal, CfnRole, Effect, PolicyDocument, PolicyStatement, Role, CompositePrincipal, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -68,15 +67,8 @@ export class MemberAccountStack extends Stack {
         target: new EventBusTarget(centralBus, { role: this.forwarder, deadLetterQueue: deadLetters }),
       }),
     );
-    new Alarm(this, 'ForwardDeadLettersAlarm', {
-      alarmName: 'AgentGuardrail-ForwardDeadLetters',
-      alarmDescription: 'CloudTrail events this account could not forward to the agent-guardrail bus: redrive them',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    // No alarm here (one per account and Region, 8,500 in a 500-account, 17-Region organization, with nowhere
+    // to send it): the heartbeat reads this queue's depth everywhere and names the account on the central topic.
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions::AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the forwarding rules\' targets.' });
     this.responder = Token.isUnresolved(this.region) || this.region === props.homeRegion ? this.createResponder(props) : undefined;
   }
@@ -99,6 +91,12 @@ export class MemberAccountStack extends Stack {
               actions: [HEARTBEAT_READS.targets],
               resources: [`arn:${this.partition}:events:*:${this.account}:rule/${NAMES.forwardRulePrefix}*`],
             }),
+            // The heartbeat reads how many forwards this account lost (the dead-letter queue's depth).
+            new PolicyStatement({
+              sid: 'ReadForwardDeadLetters',
+              actions: [HEARTBEAT_READS.deadLetters],
+              resources: [`arn:${this.partition}:sqs:*:${this.account}:${NAMES.forwardDeadLetters}`],
+            }),
             new PolicyStatement({
               sid: 'NeverTouchGuardrailRoles',
               effect: Effect.DENY,
@@ -119,6 +117,7 @@ export class MemberAccountStack extends Stack {
       { id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: 'The responder contains any role or user of the account; inline policy writes cannot be narrowed by policy name, and the guardrail roles are denied explicitly.' },
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:iam::*:policy/AgentGuardrail-*]`, reason: 'Only the guardrail\'s own managed policies.' },
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:events:*:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:rule/${NAMES.forwardRulePrefix}*]`, reason: 'Reads of the guardrail\'s own forwarding rules, in every member region, for the heartbeat.' },
+      { id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:sqs:*:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:${NAMES.forwardDeadLetters}]`, reason: 'The depth of the guardrail\'s own dead-letter queue, in every member region, for the heartbeat.' },
     );
     return responder;
   }

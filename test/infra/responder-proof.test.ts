@@ -61,6 +61,8 @@ describe('the heartbeat\'s session of the responder role (session policy), evalu
       expect(await asHeartbeat('events:ListRules', '*')).toBe('Allowed');
       expect(await asHeartbeat('events:ListTargetsByRule', `arn:aws:events:${region}:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).toBe('Allowed');
       expect(await asHeartbeat('events:ListTargetsByRule', `arn:aws:events:${region}:${MEMBER}:rule/AgentGuardrail-Forward-sts`)).toBe('Allowed');
+      // The dead-letter queue's depth: lost forwards are reported centrally.
+      expect(await asHeartbeat('sqs:GetQueueAttributes', `arn:aws:sqs:${region}:${MEMBER}:AgentGuardrail-ForwardDeadLetters`)).toBe('Allowed');
     }
   });
 
@@ -69,5 +71,10 @@ describe('the heartbeat\'s session of the responder role (session policy), evalu
     expect(await asHeartbeat('iam:TagRole', `arn:aws:iam::${MEMBER}:role/DevOps`, { 'aws:TagKeys': ['agent-guardrail:quarantined'] })).not.toBe('Allowed');
     expect(await asHeartbeat('events:ListTargetsByRule', `arn:aws:events:us-east-1:${MEMBER}:rule/payments-nightly`)).not.toBe('Allowed');
     expect(await asHeartbeat('events:DisableRule', `arn:aws:events:us-east-1:${MEMBER}:rule/AgentGuardrail-Forward-iam`)).not.toBe('Allowed');
+    // Nothing of the queue but its attributes, and no other queue's.
+    expect(await asHeartbeat('sqs:GetQueueAttributes', `arn:aws:sqs:us-east-1:${MEMBER}:payments-orders`)).not.toBe('Allowed');
+    for (const action of ['sqs:ReceiveMessage', 'sqs:PurgeQueue', 'sqs:DeleteMessage', 'sqs:SetQueueAttributes']) {
+      expect(await asHeartbeat(action, `arn:aws:sqs:us-east-1:${MEMBER}:AgentGuardrail-ForwardDeadLetters`), action).not.toBe('Allowed');
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { FORWARD_DEAD_LETTERS } from '../../heartbeat/heartbeat-names.ts';
 import type { RuleState } from '../policy/compile-event-patterns.ts';
 
 /** What a member account is expected to have, as deployed by the member StackSet. */
@@ -17,7 +18,14 @@ export interface ObservedRule {
 
 /** One account and region as the heartbeat found it. */
 export type MemberObservation =
-  | { readonly account: string; readonly region: string; readonly reached: true; readonly rules: readonly (ObservedRule | null)[] }
+  | {
+      readonly account: string;
+      readonly region: string;
+      readonly reached: true;
+      readonly rules: readonly (ObservedRule | null)[];
+      /** Events waiting in the member's forwarding dead-letter queue, or why its depth could not be read. */
+      readonly deadLetters: number | { readonly unreadable: string };
+    }
   | { readonly account: string; readonly region: string; readonly reached: false; readonly reason: string };
 
 /**
@@ -41,5 +49,11 @@ export function forwardingProblems(observation: MemberObservation, expected: Exp
     if (rule.state !== REQUIRED_STATE) problems.push(`rule ${name} is ${rule.state ?? 'in no state'}, not ${REQUIRED_STATE}`);
     if (!rule.targetArns.includes(expected.busArn)) problems.push(`rule ${name} no longer targets ${expected.busArn}`);
   });
+  const { deadLetters } = observation;
+  if (typeof deadLetters === 'number') {
+    if (deadLetters > 0) problems.push(`${deadLetters} event${deadLetters === 1 ? '' : 's'} in ${FORWARD_DEAD_LETTERS} never reached the guardrail: contain by hand if needed, then redrive`);
+  } else {
+    problems.push(`${FORWARD_DEAD_LETTERS} cannot be read: ${deadLetters.unreadable}`);
+  }
   return problems;
 }

@@ -13,7 +13,7 @@ describe('runHeartbeat', () => {
         accounts: async () => ['333333333333', '222222222222'],
         probe: async (account) => {
           if (account === '333333333333') throw new Error('socket hang up');
-          return [{ account, region: 'us-east-1', reached: true, rules: [{ name: 'AgentGuardrail-Forward-iam', state: 'ENABLED', targetArns: [expected.busArn] }] }];
+          return [{ account, region: 'us-east-1', reached: true, rules: [{ name: 'AgentGuardrail-Forward-iam', state: 'ENABLED', targetArns: [expected.busArn] }], deadLetters: 0 }];
         },
       },
       expected,
@@ -37,7 +37,7 @@ describe('runHeartbeat', () => {
           most = Math.max(most, ++inFlight);
           await new Promise((resolve) => setTimeout(resolve, 1));
           inFlight--;
-          return [{ account, region: 'us-east-1', reached: true, rules: [{ name: 'AgentGuardrail-Forward-iam', state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', targetArns: [expected.busArn] }] }];
+          return [{ account, region: 'us-east-1', reached: true, rules: [{ name: 'AgentGuardrail-Forward-iam', state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', targetArns: [expected.busArn] }], deadLetters: 0 }];
         },
       },
       expected,
@@ -48,12 +48,23 @@ describe('runHeartbeat', () => {
   });
 });
 
+describe('forwardingProblems: lost forwards', () => {
+  it('names the events waiting in the member dead-letter queue, and a queue that cannot be read', async () => {
+    const { forwardingProblems } = await import('../../../../functions/core/heartbeat/forwarding-check.ts');
+    const rules = [{ name: 'AgentGuardrail-Forward-iam', state: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', targetArns: [expected.busArn] }];
+    const at = { account: '555555555555', region: 'eu-north-1', reached: true as const, rules };
+    expect(forwardingProblems({ ...at, deadLetters: 0 }, expected)).toEqual([]);
+    expect(forwardingProblems({ ...at, deadLetters: 3 }, expected)).toEqual(['3 events in AgentGuardrail-ForwardDeadLetters never reached the guardrail: contain by hand if needed, then redrive']);
+    expect(forwardingProblems({ ...at, deadLetters: { unreadable: 'QueueDoesNotExist' } }, expected)).toEqual(['AgentGuardrail-ForwardDeadLetters cannot be read: QueueDoesNotExist']);
+  });
+});
+
 describe('probeMember', () => {
   it('reports every region unreachable, with the reason, when the responder role cannot be assumed', async () => {
     const sts = mockClient(STSClient);
     sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('not authorized to perform sts:AssumeRole'), { name: 'AccessDenied' }));
     const observations = await probeMember(new STSClient({ region: 'us-east-1' }), {
-      account: '444444444444', regions: ['us-east-1', 'eu-west-1'], responderRoleArn: 'arn:aws:iam::444444444444:role/AgentGuardrailResponder', ruleNames: expected.ruleNames,
+      account: '444444444444', regions: ['us-east-1', 'eu-west-1'], responderRoleArn: 'arn:aws:iam::444444444444:role/AgentGuardrailResponder', ruleNames: expected.ruleNames, partition: 'aws',
     });
     expect(observations).toEqual([
       { account: '444444444444', region: 'us-east-1', reached: false, reason: 'AccessDenied' },
