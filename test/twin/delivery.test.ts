@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { useMoto, scenarioEvents } from '../integration/aws-fixture.ts';
 import { authorize } from '../helpers/simulate.ts';
 import { deliver, emittedRegion, forwardDecision, memberTemplateAt, stateReceives, type EventBridgeEvent, type Organization } from './delivery-model.ts';
-import { loadCloudAssembly, resolve, resolveString, resourcesOfType, type CloudAssembly, type Placement } from './templates.ts';
+import { loadCloudAssembly, resolve, resolveString, resourcesOfType, roleLogicalIdByName, rolePolicies, type CloudAssembly, type Placement } from './templates.ts';
 import { MAX_TEMPLATE_BODY_BYTES } from '../../infra/stacks/security-account-stack.ts';
 import { compileEventPatterns } from '../../functions/core/policy/compile-event-patterns.ts';
 import { loadDefaultPolicy } from '../helpers/policy.ts';
@@ -38,6 +38,33 @@ describe('delivery: which events reach the guard through the synthesized templat
     if (delivery.delivered) {
       expect(delivery.forwardingRules.map((r) => r.state)).toEqual(['ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS']);
       expect(delivery.centralRules.map((r) => r.state)).toEqual(['ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS']);
+    }
+  });
+
+  it('forwards a parameter-filtered call only with the parameters its rule matches on, and the detector agrees', async () => {
+    // The shipped policy watches ssm:GetParameter* only when decrypting and DescribeInstanceAttribute only for
+    // userData: the patterns say so, and EventBridge (moto's matcher) forwards no more and no less.
+    const base = event('01-mcp-server-deletes-bucket', 1);
+    const call = (eventSource: string, eventName: string, requestParameters: Record<string, unknown>, readOnly = true) =>
+      ({ ...base, detail: { ...base.detail, eventSource, eventName, requestParameters, readOnly, eventID: `${eventName}-${JSON.stringify(requestParameters)}` } }) as EventBridgeEvent;
+    const policy = await loadDefaultPolicy();
+    const cases: [EventBridgeEvent, boolean][] = [
+      [call('ssm.amazonaws.com', 'GetParameter', { name: '/prod/db', withDecryption: true }), true],
+      [call('ssm.amazonaws.com', 'GetParameters', { names: ['/a', '/b'], withDecryption: true }), true],
+      [call('ssm.amazonaws.com', 'GetParameter', { name: '/prod/db', withDecryption: false }), false],
+      [call('ssm.amazonaws.com', 'GetParameter', { name: '/prod/db' }), false],
+      [call('ec2.amazonaws.com', 'DescribeInstanceAttribute', { instanceId: 'i-0abc', attribute: 'userData' }), true],
+      [call('ec2.amazonaws.com', 'DescribeInstanceAttribute', { instanceId: 'i-0abc', attribute: 'instanceType' }), false],
+      // Unfiltered names of the same services are still forwarded whatever their parameters.
+      [call('ssm.amazonaws.com', 'SendCommand', { documentName: 'AWS-RunShellScript' }, false), true],
+    ];
+    for (const [e, forwarded] of cases) {
+      const label = `${e.detail.eventName as string} ${JSON.stringify(e.detail.requestParameters)}`;
+      expect((await deliver(assembly, ORG, e)).delivered, label).toBe(forwarded);
+      // Soundness: whatever the detector's rules match on is forwarded.
+      const rules = policy.rulesFor(`${e.detail.eventSource.replace('.amazonaws.com', '')}:${e.detail.eventName as string}`);
+      const matched = rules.some((rule) => !rule.parameters || rule.parameters(e.detail as never));
+      if (matched) expect(forwarded, label).toBe(true);
     }
   });
 
@@ -189,7 +216,7 @@ describe('delivery: which events reach the guard through the synthesized templat
     for (const id of roleIds) expect(assembly.memberStackSet.dependsOn).toContain(id);
   });
 
-  it('gives every forwarding target a dead-letter queue that admits exactly its rules, with an alarm (defect 11)', async () => {
+  it('gives every forwarding target a dead-letter queue that admits exactly its rules, its depth read by the heartbeat (defect 11)', async () => {
     const member = assembly.memberStackSet.template;
     const at: Placement = { account: MEMBER, region: 'us-east-1', partition: 'aws' };
     const [, queuePolicy] = resourcesOfType(member, 'AWS::SQS::QueuePolicy')[0]!;
@@ -202,7 +229,15 @@ describe('delivery: which events reach the guard through the synthesized templat
       expect(await authorize({ principal: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn, resourceAccount: MEMBER, resourcePolicy: document, context: { 'aws:SourceArn': ruleArn, 'aws:SecureTransport': 'true' } }), id).toBe('Allowed');
     }
     expect(await authorize({ principal: 'events.amazonaws.com', action: 'sqs:SendMessage', resource: queueArn, resourceAccount: MEMBER, resourcePolicy: document, context: { 'aws:SourceArn': `arn:aws:events:us-east-1:${MEMBER}:rule/other`, 'aws:SecureTransport': 'true' } })).not.toBe('Allowed');
-    expect(resourcesOfType(member, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties!.AlarmName)).toContain('AgentGuardrail-ForwardDeadLetters');
+    // No alarm per account and region (nowhere to send it): the heartbeat's session of the responder reads the
+    // queue's depth in every member region and names the account on the central topic.
+    expect(resourcesOfType(member, 'AWS::CloudWatch::Alarm')).toEqual([]);
+    const responder = roleLogicalIdByName(member, 'AgentGuardrailResponder', at)!;
+    const policies = rolePolicies(member, responder, at).map(({ name, policy }) => ({ name, policy }));
+    for (const region of ['us-east-1', 'ap-southeast-2']) {
+      const queue = `arn:aws:sqs:${region}:${MEMBER}:AgentGuardrail-ForwardDeadLetters`;
+      expect(await authorize({ principal: `arn:aws:iam::${MEMBER}:role/AgentGuardrailResponder`, action: 'sqs:GetQueueAttributes', resource: queue, resourceAccount: MEMBER, identityPolicies: policies })).toBe('Allowed');
+    }
   });
 
   it('never forwards through a role the template does not create in that region', async () => {
