@@ -69,6 +69,9 @@ function buildProgram(): Command {
     .addOption(policyOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--coverage', 'what the policy does when an agent performs each technique of the Stratus Red Team catalogue')
+    .option('--volume', 'forwarded events, guard invocations, DynamoDB requests and monthly cost for an organization profile')
+    .option('--profile <file>', 'with --volume: the organization profile (JSON or YAML; default: the shipped 500-account profile)')
+    .option('--profile-from <inputs...>', 'with --volume: derive the profile by counting CloudTrail files or folders (a day of the organization trail)')
     .action(async (options) => exitWith(await checkCommand(options)));
 
   program

@@ -4,6 +4,7 @@ import type { CompiledPolicy } from '../functions/core/policy/compile-policy.ts'
 import { formatCoverage, policyCoverage } from './coverage.ts';
 import { eventsNeeded } from './events-needed.ts';
 import { resolvePolicyPath } from './policy-path.ts';
+import { volumeReport } from './volume/volume-command.ts';
 
 /** The one-line verdict: valid, mode, rules, services, patterns, and which rules need more than write events. */
 export function checkVerdictLine(file: string, policy: CompiledPolicy, patternCount: number): string {
@@ -29,9 +30,20 @@ export function checkVerdictLine(file: string, policy: CompiledPolicy, patternCo
  * EventBridge patterns compiled from it; `--coverage` prints what the policy does when an agent performs
  * each AWS technique of the Stratus Red Team catalogue.
  */
-export async function checkCommand(options: { readonly policy?: string; readonly format?: 'text' | 'json'; readonly coverage?: boolean }): Promise<number> {
+export async function checkCommand(options: {
+  readonly policy?: string;
+  readonly format?: 'text' | 'json';
+  readonly coverage?: boolean;
+  readonly volume?: boolean;
+  readonly profile?: string;
+  readonly profileFrom?: readonly string[];
+}): Promise<number> {
   const file = resolvePolicyPath(options.policy);
   const policy = await loadPolicyFile(file);
+  if (options.volume || options.profile || options.profileFrom) {
+    process.stdout.write(`${await volumeReport(policy, { profile: options.profile, profileFrom: options.profileFrom, format: options.format ?? 'text' })}\n`);
+    return 0;
+  }
   if (options.coverage) {
     process.stdout.write(`${formatCoverage(await policyCoverage(policy))}\n`);
     return 0;

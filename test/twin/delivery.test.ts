@@ -8,6 +8,7 @@ import { loadCloudAssembly, resolve, resolveString, resourcesOfType, roleLogical
 import { MAX_TEMPLATE_BODY_BYTES } from '../../infra/stacks/security-account-stack.ts';
 import { compileEventPatterns } from '../../functions/core/policy/compile-event-patterns.ts';
 import { loadDefaultPolicy } from '../helpers/policy.ts';
+import { patternForwards } from '../../cli/volume/pattern-match.ts';
 import { AWS_TECHNIQUES } from '../../functions/config/attack-techniques.ts';
 import { techniqueRecords } from '../../functions/config/technique-records.ts';
 
@@ -48,6 +49,7 @@ describe('delivery: which events reach the guard through the synthesized templat
     const call = (eventSource: string, eventName: string, requestParameters: Record<string, unknown>, readOnly = true) =>
       ({ ...base, detail: { ...base.detail, eventSource, eventName, requestParameters, readOnly, eventID: `${eventName}-${JSON.stringify(requestParameters)}` } }) as EventBridgeEvent;
     const policy = await loadDefaultPolicy();
+    const patterns = compileEventPatterns(policy);
     const cases: [EventBridgeEvent, boolean][] = [
       [call('ssm.amazonaws.com', 'GetParameter', { name: '/prod/db', withDecryption: true }), true],
       [call('ssm.amazonaws.com', 'GetParameters', { names: ['/a', '/b'], withDecryption: true }), true],
@@ -61,6 +63,9 @@ describe('delivery: which events reach the guard through the synthesized templat
     for (const [e, forwarded] of cases) {
       const label = `${e.detail.eventName as string} ${JSON.stringify(e.detail.requestParameters)}`;
       expect((await deliver(assembly, ORG, e)).delivered, label).toBe(forwarded);
+      // The volume model's own evaluation of the patterns agrees with moto's matcher.
+      const input = { eventSource: e.detail.eventSource, eventName: e.detail.eventName as string, requestParameters: e.detail.requestParameters as Record<string, unknown> };
+      expect(patterns.some((p) => patternForwards(p.pattern, input)), label).toBe(forwarded);
       // Soundness: whatever the detector's rules match on is forwarded.
       const rules = policy.rulesFor(`${e.detail.eventSource.replace('.amazonaws.com', '')}:${e.detail.eventName as string}`);
       const matched = rules.some((rule) => !rule.parameters || rule.parameters(e.detail as never));

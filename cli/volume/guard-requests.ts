@@ -1,0 +1,23 @@
+/**
+ * DynamoDB requests the guard makes for one forwarded event, as measured against moto through a recording
+ * proxy (test/integration/guard-requests.test.ts keeps these figures true). Units assume items under 1 KB
+ * (one write unit each) and eventually consistent reads of items under 4 KB (half a read unit each key).
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/capacity-mode.html
+ */
+export interface GuardRequests {
+  readonly reads: number;
+  readonly writes: number;
+  readonly readKeys: number;
+}
+
+export const GUARD_REQUESTS = {
+  /**
+   * A watched call no rule violates, by a person in a session the guard holds no record of (people's sessions
+   * carry no agent signal, so none is recorded): the claim, one read of every state item it might need, the
+   * call parked twice (by access key and by session name) in case an agent's AssumeRole arrives late, and the
+   * completion. The parked copies hold the whole record (1–2 KB: up to 2 write units each).
+   */
+  benign: { reads: 1, writes: 4, readKeys: 8 },
+  /** A session minted by a person or a service: the claim, the state read, two reads of calls parked for it, the completion. */
+  session: { reads: 3, writes: 2, readKeys: 4 },
+} as const satisfies Record<string, GuardRequests>;
