@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { isGuardrailError } from '../functions/core/errors.ts';
 import { VERDICTS } from '../functions/core/detect/finding.ts';
 import { checkCommand } from './check-command.ts';
+import { preflightCommand } from './preflight-command.ts';
 import { compileBoundaryCommand, compileScpCommand, compileTrustCommand } from './compile-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { invokeCommand } from './invoke-command.ts';
@@ -110,6 +111,13 @@ function buildProgram(): Command {
     .description('a permission boundary for roles that exist only for agents: never the prevent rules\' actions')
     .addOption(policyOption())
     .action(async (options) => exitWith(await compileBoundaryCommand(options)));
+
+  program
+    .command('preflight')
+    .description('read-only checks of the organization before deploying (SCP slots, StackSets access, organization trail, regions), with the caller\'s credentials')
+    .option('--context <file>', 'the CDK context file holding agentGuardrail', 'cdk.json')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options) => exitWith(await preflightCommand(options)));
 
   program
     .command('demo')
