@@ -51,7 +51,7 @@ describe('agent-guardrail invoke', () => {
     };
     const { code, stdout } = await runCli(['invoke', 'heartbeat', file], { env: heartbeat });
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toEqual({ accounts: ['555555555555'], silent: [{ account: '555555555555', problems: ['us-east-1: rule AgentGuardrail-Forward-iam is missing'] }] });
+    expect(JSON.parse(stdout)).toEqual({ accounts: ['555555555555'], silent: [{ account: '555555555555', problems: ['us-east-1: rule AgentGuardrail-Forward-iam is missing', 'us-east-1: AgentGuardrail-ForwardDeadLetters cannot be read: QueueDoesNotExist'] }] });
     const broken = await runCli(['invoke', 'heartbeat', file], { env: { ...heartbeat, DEPLOYMENT_TARGETS: 'nope' } });
     expect(broken).toMatchObject({ code: 2, stderr: expect.stringContaining('DEPLOYMENT_TARGETS: each must be a root or OU id') });
   });

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedCall } from '../helpers/recording-proxy.ts';
+import { startRecordingProxy } from '../helpers/recording-proxy.ts';
+import { createMemberAccount, createSecurityAccount, policyFile, scenarioEvents, useMoto } from './aws-fixture.ts';
+
+// What one more call of an agent already contained costs the guard: the flood a contained agent can make.
+const ACCOUNT = '666677778888';
+const TABLE = 'guard-flood';
+
+type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<Record<string, unknown>>;
+let guard: Handler;
+let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+
+beforeAll(async () => {
+  const moto = useMoto();
+  const security = await createSecurityAccount(TABLE);
+  await createMemberAccount(ACCOUNT, ['DevOps']);
+  proxy = await startRecordingProxy(moto);
+  Object.assign(process.env, { AWS_ENDPOINT_URL: proxy.endpoint, STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
+  guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
+});
+afterAll(() => proxy.close());
+
+/** The longest chain of calls each sent after the previous answered: the round trips an invocation waits for. */
+export function sequentialRounds(calls: readonly RecordedCall[]): number {
+  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
+  const depth = new Map<RecordedCall, number>();
+  for (const call of sorted) depth.set(call, 1 + Math.max(0, ...sorted.filter((p) => p.endedAt <= call.startedAt).map((p) => depth.get(p) ?? 0)));
+  return Math.max(0, ...depth.values());
+}
+
+const repeat = (event: Record<string, unknown>, i: number) => {
+  const detail = event.detail as Record<string, unknown>;
+  const id = `flood-${i}-0000-4000-8000-000000000000`;
+  return { ...event, id, detail: { ...detail, eventID: id, eventTime: new Date(Date.parse(detail.eventTime as string) + 1000 * (i + 1)).toISOString().replace(/\.\d+Z$/, 'Z'), errorCode: 'AccessDenied' } };
+};
+
+describe('a contained agent\'s next calls (the flood)', () => {
+  it('cost the guard few requests and round trips once its session is contained', async () => {
+    const [assume, put] = scenarioEvents('01-mcp-server-deletes-bucket', ACCOUNT);
+    await guard(assume, { getRemainingTimeInMillis: () => 60_000 });
+    const first = await guard(put, { getRemainingTimeInMillis: () => 60_000 });
+    expect(first).toMatchObject({ status: 'processed', findings: [{ outcome: 'contained' }] });
+    const figures = [];
+    for (let i = 0; i < 3; i++) {
+      proxy.calls.length = 0;
+      const result = await guard(repeat(put!, i), { getRemainingTimeInMillis: () => 60_000 });
+      figures.push({ result, calls: proxy.calls.map((c) => c.action), rounds: sequentialRounds(proxy.calls) });
+    }
+    console.info(JSON.stringify(figures, null, 1));
+    expect(figures.length).toBe(3);
+  });
+});
