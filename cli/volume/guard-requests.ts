@@ -10,6 +10,9 @@ export interface GuardRequests {
   readonly readKeys: number;
 }
 
+/** Round trips one invocation waits for, one after another (test/integration/flood-cost.test.ts). */
+export const CONTAINED_REPEAT_ROUNDS = 4;
+
 export const GUARD_REQUESTS = {
   /**
    * A watched call no rule violates, by a person in a session the guard holds no record of (people's sessions
@@ -20,4 +23,10 @@ export const GUARD_REQUESTS = {
   benign: { reads: 1, writes: 4, readKeys: 8 },
   /** A session minted by a person or a service: the claim, the state read, two reads of calls parked for it, the completion. */
   session: { reads: 3, writes: 2, readKeys: 4 },
+  /**
+   * One more call of an agent whose response is already applied (the flood a contained agent makes): the claim,
+   * the state read, the response claim that finds it taken and the intent beside it, the ledger's `coalesced`
+   * entry, the completion. No IAM call, no notification.
+   */
+  containedRepeat: { reads: 1, writes: 5, readKeys: 8 },
 } as const satisfies Record<string, GuardRequests>;
