@@ -49,8 +49,11 @@ export const deploymentConfigSchema = z
      * Concurrency reserved for the guard: a storm elsewhere in the account cannot starve it, and it cannot
      * starve the account. Lambda keeps at least 100 of the account's concurrency unreserved.
      * https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+     * 200 carries the shipped 500-account profile (about 55 busy on average) and a contained agent's flood of
+     * 1,000 calls a second (about 45 more) without throttling: bench/fairness.run.ts. Size yours with
+     * `agent-guardrail check --volume`.
      */
-    guardReservedConcurrency: z.number().int().min(1).max(1000).default(50),
+    guardReservedConcurrency: z.number().int().min(1).max(1000).default(200),
     overrideReservedConcurrency: z.number().int().min(1).max(100).default(2),
   })
   .strict()
