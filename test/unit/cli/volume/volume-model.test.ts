@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { estimateVolume, withoutParameterFilters } from '../../../../cli/volume/
 import { volumeProfileSchema } from '../../../../cli/volume/volume-profile.ts';
 import { compileEventPatterns } from '../../../../functions/core/policy/compile-event-patterns.ts';
 import { loadDefaultPolicy } from '../../../helpers/policy.ts';
-import { runCli } from '../../../helpers/run-cli.ts';
+import { ROOT, runCli } from '../../../helpers/run-cli.ts';
 
 const patterns = async () => compileEventPatterns(await loadDefaultPolicy());
 
@@ -74,6 +74,11 @@ describe('agent-guardrail check --volume', () => {
     expect(stdout).toMatch(/^profile: busy organization \(assumed\): 500 accounts, 17 regions/);
     expect(stdout).toMatch(/forwarded: [\d,.]+ events\/s of [\d,.]+ calls\/s .*without the patterns' parameter filters/);
     expect(stdout).toMatch(/monthly at us-east-1 list prices: \$[\d,]+ = EventBridge cross-account/);
+    // The README's "What it costs" block is this output, figure for figure.
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = readme.slice(readme.indexOf('### What it costs')).split('```')[1]!.trim().split('\n');
+    const printed = stdout.split('\n').filter((line) => /^(forwarded|guard|DynamoDB|monthly at)/.test(line));
+    expect(block).toEqual(printed);
     const bad = join(mkdtempSync(join(tmpdir(), 'agent-guardrail-profile-')), 'profile.yaml');
     writeFileSync(bad, 'name: x\nsource: y\naccounts: 0\nregions: 1\nevents: []\n');
     const rejected = await runCli(['check', '--volume', '--profile', bad]);
