@@ -11,7 +11,7 @@ export interface GuardRequests {
 }
 
 /** Round trips one invocation waits for, one after another (test/integration/flood-cost.test.ts). */
-export const CONTAINED_REPEAT_ROUNDS = 4;
+export const CONTAINED_REPEAT_ROUNDS = 2;
 
 export const GUARD_REQUESTS = {
   /**
@@ -24,9 +24,10 @@ export const GUARD_REQUESTS = {
   /** A session minted by a person or a service: the claim, the state read, two reads of calls parked for it, the completion. */
   session: { reads: 3, writes: 2, readKeys: 4 },
   /**
-   * One more call of an agent whose response is already applied (the flood a contained agent makes): the claim,
-   * the state read, the response claim that finds it taken and the intent beside it, the ledger's `coalesced`
-   * entry, the completion. No IAM call, no notification.
+   * One more call of an agent whose response this execution environment saw applied (the flood a contained
+   * agent makes; applied-responses.ts): the claim, the state read, and the completion noting `coalesced`. No
+   * response claim, no ledger entry, no IAM call, no notification. (Before the memory: 5 writes in 4 rounds,
+   * two of them on the principal's ledger partition.)
    */
-  containedRepeat: { reads: 1, writes: 5, readKeys: 8 },
+  containedRepeat: { reads: 1, writes: 2, readKeys: 8 },
 } as const satisfies Record<string, GuardRequests>;

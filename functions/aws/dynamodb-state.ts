@@ -427,14 +427,14 @@ export class DynamoDbState implements GuardrailState, Ledger {
     }
   }
 
-  async completeEvent(eventID: string, now: number): Promise<void> {
+  async completeEvent(eventID: string, now: number, note?: string): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `EVENT#${eventID}`, sk: ONE },
-        UpdateExpression: 'SET #status = :completed, expiresAt = :ttl REMOVE leaseUntil',
+        UpdateExpression: `SET #status = :completed, expiresAt = :ttl${note ? ', note = :note' : ''} REMOVE leaseUntil`,
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':ttl': ttl(now + EVENT_CLAIM_DAYS * 86_400_000) },
+        ExpressionAttributeValues: { ':completed': 'completed', ':ttl': ttl(now + EVENT_CLAIM_DAYS * 86_400_000), ...(note ? { ':note': note } : {}) },
       }),
     );
   }

@@ -8,6 +8,7 @@ import { readRuntimeConfig } from '../aws/runtime-config.ts';
 import { createSnsNotifier } from '../aws/sns-notifier.ts';
 import { createEmfMetrics } from '../aws/emf-metrics.ts';
 import { processEvent, type GuardResult } from '../core/pipeline/process-event.ts';
+import { AppliedResponses } from '../core/pipeline/applied-responses.ts';
 
 // Built once per container: configuration, policy, clients, state.
 const config = readRuntimeConfig();
@@ -24,6 +25,8 @@ const deps = {
   readRoleTags: async (account: string, roleName: string) => (await ports.iamFor(account)).getRoleTags(roleName),
   notifier: createSnsNotifier(config.TOPIC_ARN),
   logger,
+  // Kept with the execution environment: a contained agent's flood is answered from it (applied-responses.ts).
+  appliedResponses: new AppliedResponses(),
   newId: randomUUID,
   now: Date.now,
   metrics,

@@ -52,6 +52,9 @@ describe('a contained agent\'s next calls (the flood)', () => {
       const readKeys = reads.reduce((n, c) => n + Object.values((c.params.RequestItems ?? {}) as Record<string, { Keys: unknown[] }>).reduce((k, t) => k + t.Keys.length, 0), 0);
       expect({ reads: reads.length, writes: proxy.calls.length - reads.length, readKeys }, proxy.calls.map((c) => c.action).join(', ')).toEqual(GUARD_REQUESTS.containedRepeat);
       expect(sequentialRounds(proxy.calls)).toBe(CONTAINED_REPEAT_ROUNDS);
+      // Nothing lost: the call and what became of it are on the event's own record.
+      const completion = proxy.calls.find((c) => c.action === 'dynamodb:UpdateItem')!;
+      expect(JSON.stringify(completion.params)).toContain('\\"outcome\\":\\"coalesced\\"');
     }
   });
 });

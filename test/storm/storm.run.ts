@@ -73,6 +73,16 @@ describe(`storm: ${EVENTS} violating events from one agent session, ${CONCURRENC
     const count = (outcome: string) => ledger.filter((e) => e.outcome === outcome).length;
     const byOutcome = { intent: count('intent'), contained: count('contained'), coalesced: count('coalesced'), failed: count('failed') };
     const eventsInLedger = new Set(ledger.filter((e) => e.outcome !== 'intent').map((e) => e.eventID));
+    // Calls answered from the environment's memory of applied responses (applied-responses.ts) are noted on
+    // their own event records instead of the principal's ledger.
+    const noted = new Set<string>();
+    const client = documentClient();
+    const { BatchGetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const ids = events.map((e) => e.detail.eventID).filter((id) => !eventsInLedger.has(id));
+    for (let i = 0; i < ids.length; i += 100) {
+      const page = await client.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: ids.slice(i, i + 100).map((id) => ({ pk: `EVENT#${id}`, sk: '_' })) } } }));
+      for (const item of page.Responses?.[TABLE] ?? []) if (typeof item.note === 'string' && item.note.includes('"coalesced"')) noted.add(String(item.pk).slice('EVENT#'.length));
+    }
     const { PolicyNames } = await iam.send(new ListRolePoliciesCommand({ RoleName: 'DevOps' }));
     const report = {
       benchmark: 'storm',
@@ -84,6 +94,7 @@ describe(`storm: ${EVENTS} violating events from one agent session, ${CONCURRENC
       iamWrites,
       distinctResponses: byOutcome.contained,
       ledger: byOutcome,
+      notedOnTheirEvent: noted.size,
       containedBy: ledger.filter((e) => e.outcome === 'contained').map((e) => `${e.eventID} ${e.response}: ${e.changes.map((c) => c.kind).join('+')}`),
       deliveries: Object.fromEntries(outcomes),
       policiesOnRole: PolicyNames,
@@ -94,11 +105,12 @@ describe(`storm: ${EVENTS} violating events from one agent session, ${CONCURRENC
 
     expect(outcomes.get('processed')).toBe(EVENTS);
     expect(outcomes.get('duplicate')).toBe(deliveries.length - EVENTS);
-    expect(eventsInLedger.size).toBe(EVENTS);
+    expect(eventsInLedger.size + noted.size).toBe(EVENTS);
     expect(byOutcome.failed).toBe(0);
-    expect(byOutcome.contained + byOutcome.coalesced).toBe(EVENTS);
-    // Every event's claim came with its intent entry.
-    expect(byOutcome.intent).toBe(EVENTS);
+    expect(byOutcome.contained + byOutcome.coalesced + noted.size).toBe(EVENTS);
+    // Every response claim came with its intent entry; most calls after the first containments claimed nothing.
+    expect(byOutcome.intent).toBe(byOutcome.contained + byOutcome.coalesced);
+    expect(noted.size).toBeGreaterThan(EVENTS / 2);
     // deny-action, then quarantine-role once the strikes escalate, then (the agent writing to its own,
     // now quarantined, role) the tamper rule's deny: at most one write of each (plus the quarantine tag).
     expect(byOutcome.contained).toBeLessThanOrEqual(3);

@@ -15,6 +15,8 @@ export interface Containment {
   /** The claimed response, when one was claimed. */
   readonly responseKey: string | null;
   readonly failure: unknown;
+  /** Coalesced from this environment's memory (applied-responses.ts): nothing was claimed or written. */
+  readonly remembered?: true;
 }
 
 /** The guardrail's own documents on each identity the response writes to (from state; prefetched). */
@@ -43,12 +45,18 @@ export async function contain(finding: Finding, response: ResponseWrites, ctx: E
   if (response.writes.length === 0 && response.effects.length === 0) return { ...none, outcome: 'monitored' };
 
   const key = responseKey(response);
+  const memory = ctx.deps.appliedResponses;
+  if (memory?.applied(key, ctx.now)) return { ...none, outcome: 'coalesced', remembered: true };
   const claim = { principalArn: principalArnOf(finding), responseKey: key, now: ctx.now, leaseUntil: ctx.deadline };
   const [claimed, known] = await Promise.all([ctx.state.claimResponse(claim, ledgerEntry(ctx, finding, 'intent', finding.reason)), knownDocuments(response, ctx.state)]);
   // Another invocation holds or has applied this very response.
-  if (!claimed) return { ...none, outcome: 'coalesced' };
+  if (!claimed) {
+    memory?.remember(key, ctx.now);
+    return { ...none, outcome: 'coalesced' };
+  }
   try {
     const changes = await applyResponse(response, ctx.deps.ports, known);
+    memory?.remember(key, ctx.now);
     return { outcome: 'contained', changes, responseKey: key, failure: null };
   } catch (error) {
     return { outcome: 'failed', changes: (error as { applied?: AppliedChange[] }).applied ?? [], responseKey: key, failure: error };

@@ -2,6 +2,7 @@ import type { CompiledPolicy } from '../policy/compile-policy.ts';
 import type { ApplyPorts } from '../respond/apply-response.ts';
 import type { GuardState } from '../state/degradable-state.ts';
 import type { RoleTagReader } from './role-tags-on-miss.ts';
+import type { AppliedResponses } from './applied-responses.ts';
 
 /** Structured log lines (Powertools' Logger in Lambda). */
 export interface LogPort {
@@ -16,7 +17,7 @@ export interface NotifierPort {
 }
 
 export interface PipelineMetrics {
-  count(name: 'Violations' | 'Containments' | 'ContainmentFailures' | 'Rejected' | 'Duplicate' | 'DuplicateInProgress'): void;
+  count(name: 'Violations' | 'Containments' | 'ContainmentFailures' | 'Rejected' | 'Duplicate' | 'DuplicateInProgress' | 'AlreadyContained'): void;
   /** Milliseconds from the call (CloudTrail eventTime) to containment in place. */
   timeToContain(ms: number): void;
 }
@@ -35,6 +36,8 @@ export interface PipelineDependencies {
   readonly newId: () => string;
   /** Wall clock, epoch ms (leases, coalescing, time to contain): passed in, so tests can move it. */
   readonly now: () => number;
+  /** Responses this execution environment saw in place, for a few seconds (applied-responses.ts); optional. */
+  readonly appliedResponses?: AppliedResponses;
   /** Reads a role's tags from IAM when state has none yet (role-tags-on-miss.ts); optional. */
   readonly readRoleTags?: RoleTagReader;
   /** EMF metrics for the dashboard; optional so tests can leave them out. */

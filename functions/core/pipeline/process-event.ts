@@ -104,7 +104,9 @@ export async function processEvent(event: unknown, given: PipelineDependencies, 
     if (stateFailures.length > 0) {
       throw new StateUnavailableError([...new Set(stateFailures.map((f) => f.operation))], { cause: stateFailures[0]!.error });
     }
-    await stored.completeEvent(record.eventID, given.now());
+    // The event's violations and what became of them, on its own record.
+    const violations = results.filter((r) => r.verdict === 'violation');
+    await stored.completeEvent(record.eventID, given.now(), violations.length > 0 ? JSON.stringify(violations.map((r) => ({ rule: r.rule, response: r.response, outcome: r.outcome }))) : undefined);
     return { status: 'processed', eventID: record.eventID, findings: results };
   } catch (error) {
     await stored.releaseEvent(record.eventID);

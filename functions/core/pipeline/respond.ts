@@ -19,6 +19,12 @@ export async function respondTo(finding: Finding, ctx: EventContext): Promise<Le
   deps.metrics?.count('Violations');
 
   const containment = await contain(finding, response, ctx);
+  // A call of an agent whose response this environment saw in place moments ago: logged and counted, and noted
+  // on the event's own record (process-event.ts), with no write on the principal's ledger.
+  if (containment.remembered) {
+    deps.metrics?.count('AlreadyContained');
+    return 'coalesced';
+  }
   if (containment.outcome === 'contained') {
     deps.metrics?.count('Containments');
     deps.metrics?.timeToContain(deps.now() - Date.parse(detail.record.eventTime));

@@ -282,8 +282,12 @@ export class InMemoryState implements GuardrailState, Ledger {
     return 'claimed';
   }
 
-  async completeEvent(eventID: string): Promise<void> {
+  /** What completed events noted (completeEvent's `note`), by event. */
+  readonly eventNotes = new Map<string, string>();
+
+  async completeEvent(eventID: string, _now?: number, note?: string): Promise<void> {
     boundedSet(this.events, eventID, { status: 'completed', leaseUntil: Number.POSITIVE_INFINITY });
+    if (note) boundedSet(this.eventNotes, eventID, note);
   }
 
   async releaseEvent(eventID: string): Promise<void> {

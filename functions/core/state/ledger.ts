@@ -38,8 +38,11 @@ export interface Ledger {
    * another invocation holds the lease.
    */
   claimEvent(eventID: string, now: number, leaseUntil: number): Promise<EventClaim>;
-  /** The event's work is done: later deliveries are answered `completed`. */
-  completeEvent(eventID: string, now: number): Promise<void>;
+  /**
+   * The event's work is done: later deliveries are answered `completed`. `note`: what became of its
+   * violations, kept on the event's record (for those answered without a ledger entry: applied-responses.ts).
+   */
+  completeEvent(eventID: string, now: number, note?: string): Promise<void>;
   /** Lets a failed event be processed again by the next delivery (Lambda retry). */
   releaseEvent(eventID: string): Promise<void>;
   write(entry: LedgerEntry): Promise<void>;

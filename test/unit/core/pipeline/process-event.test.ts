@@ -7,6 +7,7 @@ import { compilePolicyText } from '../../../../functions/config/load-policy-file
 import { processEvent } from '../../../../functions/core/pipeline/process-event.ts';
 import type { PipelineDependencies } from '../../../../functions/core/pipeline/ports.ts';
 import { FakeIam } from '../../../helpers/fake-iam.ts';
+import { AppliedResponses, REMEMBER_MS } from '../../../../functions/core/pipeline/applied-responses.ts';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;
 
@@ -55,6 +56,45 @@ async function setup(options: { failingAccounts?: string[]; notifyFails?: boolea
   };
   return { deps, state, accounts, notifications, errors, clock };
 }
+
+describe('a contained agent\'s flood, answered from the environment\'s memory of applied responses', () => {
+  it('writes nothing on the ledger, notifies nothing, and notes each call on its own record', async () => {
+    const { deps, state, accounts, notifications } = await setup();
+    const memory = new AppliedResponses();
+    const withMemory = { ...deps, appliedResponses: memory };
+    const [assume, del] = scenario('01-mcp-server-deletes-bucket');
+    await guard(assume, withMemory);
+    expect(await guard(del, withMemory)).toMatchObject({ findings: [{ outcome: 'contained' }] });
+    const ledger = state.ledger.length;
+    const writes = accounts.get('111122223333')!.writes;
+    const sent = notifications.length;
+    for (let i = 0; i < 20; i++) {
+      const again = JSON.parse(JSON.stringify(del).replaceAll((del as { detail: { eventID: string } }).detail.eventID, `flood-${i}`));
+      expect(await guard(again, withMemory)).toMatchObject({ status: 'processed', findings: [{ verdict: 'violation', outcome: 'coalesced' }] });
+      expect(JSON.parse(state.eventNotes.get(`flood-${i}`)!)).toEqual([{ rule: 'no-data-destruction', response: 'quarantine-role', outcome: 'coalesced' }]);
+    }
+    expect(state.ledger).toHaveLength(ledger);
+    expect(accounts.get('111122223333')!.writes).toBe(writes);
+    expect(notifications).toHaveLength(sent);
+  });
+
+  it('outlives a release with no grace by REMEMBER_MS at most: the next violation after it is contained again', async () => {
+    const { deps, state, clock } = await setup();
+    const memory = new AppliedResponses();
+    const withMemory = { ...deps, appliedResponses: memory };
+    const [assume, del] = scenario('01-mcp-server-deletes-bucket');
+    await guard(assume, withMemory);
+    await guard(del, withMemory);
+    // An operator releases the agent (no grace): the guardrail's claim on the response is given back.
+    const principal = state.ledger.find((e) => e.outcome === 'contained')!.principalArn;
+    await state.releaseResponse(principal);
+    const again = (i: number) => JSON.parse(JSON.stringify(del).replaceAll((del as { detail: { eventID: string } }).detail.eventID, `after-release-${i}`));
+    clock.now += 1_000;
+    expect(await guard(again(1), withMemory)).toMatchObject({ findings: [{ outcome: 'coalesced' }] });
+    clock.now += REMEMBER_MS;
+    expect(await guard(again(2), withMemory)).toMatchObject({ findings: [{ outcome: 'contained' }] });
+  });
+});
 
 describe('processEvent under faults', () => {
   it('ledgers and notifies a failed containment, releases the event for the retry, and throws', async () => {
