@@ -66,7 +66,8 @@ export async function* readSource(source: InputSource, onBytes: (bytes: number) 
       const items = splitter.push(chunk);
       if (items.length > 0) yield items;
     }
-    splitter.end();
+    const last = splitter.end();
+    if (last.length > 0) yield last;
   } catch (error) {
     if (error instanceof NotCloudTrailError) throw new InputError(source.name, error.message, { cause: error });
     throw error;

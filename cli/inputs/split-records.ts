@@ -70,6 +70,14 @@ export class RecordSplitter {
   private skippingLine = false;
   /** The previous chunk ended inside a string on an unpaired backslash. */
   private escapeNext = false;
+  /**
+   * JSON Lines: the first value began and ended on one line and the next begins on a later one. Then a line is a
+   * record, and a line cut short (a truncated write) is one `invalid` item, the lines after it read on.
+   */
+  private jsonLines: boolean | null = null;
+  private firstValueLine = 0;
+  /** Offset of the next newline at or after the scan (-1: none in the window); recomputed when passed. */
+  private nextNewline = -2;
 
   constructor(private readonly name: string) {}
 
@@ -81,6 +89,7 @@ export class RecordSplitter {
     this.position -= keep;
     if (this.pieceStart >= 0) this.pieceStart -= keep;
     if (this.keyStart >= 0) this.keyStart -= keep;
+    this.nextNewline = -2;
     this.scan();
     const items = this.items;
     this.items = [];
@@ -89,6 +98,7 @@ export class RecordSplitter {
 
   /** Ends the input; throws NotCloudTrailError when it ended inside a value or held nothing. */
   end(): InputItem[] {
+    if ((this.depth > 0 || this.inString) && this.jsonLines) return [this.brokenLine()];
     if (this.depth > 0 || this.inString) throw new NotCloudTrailError(`truncated: the file ends inside a JSON value (line ${this.line})`);
     if (this.topLevelValues === 0) throw new NotCloudTrailError('holds no JSON value');
     return [];
@@ -116,6 +126,16 @@ export class RecordSplitter {
           continue;
         }
         const close = buf.indexOf(QUOTE, i);
+        if (this.jsonLines) {
+          // A JSON string holds no raw newline: one before the closing quote means the line was cut short.
+          const newline = this.newlineFrom(buf, i);
+          if (newline >= 0 && (close < 0 || newline < close)) {
+            this.items.push(this.brokenLine());
+            this.line++;
+            i = newline + 1;
+            continue;
+          }
+        }
         if (close < 0) {
           // The chunk ends inside the string: an odd run of backslashes at its end escapes the next byte.
           let trailing = 0;
@@ -178,6 +198,7 @@ export class RecordSplitter {
           // A log file or top-level array was read element by element; anything else is one piece.
           if (this.pieceStart >= 0) this.emitTopLevel(buf, i + 1);
           else this.topLevelValues++;
+          this.topLevelEnded();
           this.insideLogFile = false;
         }
         i++;
@@ -190,6 +211,13 @@ export class RecordSplitter {
         continue;
       }
       if (byte === NEWLINE) {
+        if (this.jsonLines && this.depth > 0) {
+          // JSON Lines: a record's line ended inside it.
+          this.items.push(this.brokenLine());
+          this.line++;
+          i++;
+          continue;
+        }
         this.line++;
         i++;
         continue;
@@ -222,6 +250,39 @@ export class RecordSplitter {
   private startTopLevel(at: number): void {
     this.pieceStart = at;
     this.pieceLine = this.line;
+    if (this.topLevelValues === 0) this.firstValueLine = this.line;
+    // The second value decides: the first one on a single line, this one on a later line.
+    else if (this.jsonLines === null) this.jsonLines = this.firstValueSingleLine && this.line > this.firstValueEndLine;
+  }
+
+  private firstValueSingleLine = false;
+  private firstValueEndLine = 0;
+
+  /** A top-level value ended on the current line. */
+  private topLevelEnded(): void {
+    if (this.topLevelValues !== 1) return;
+    this.firstValueSingleLine = this.line === this.firstValueLine;
+    this.firstValueEndLine = this.line;
+  }
+
+  /** The line being read, cut short: one rejected item; the scan goes on at the next line. */
+  private brokenLine(): InputItem {
+    const item: InputItem = { kind: 'rejected', reason: `line ${this.pieceLine} is not JSON (cut short)`, origin: `${this.name}:${this.pieceLine}` };
+    this.depth = 0;
+    this.inString = false;
+    this.escapeNext = false;
+    this.pieceStart = -1;
+    this.keyStart = -1;
+    this.elementDepth = 0;
+    this.recordsKeyPending = false;
+    this.insideLogFile = false;
+    this.topLevelValues++;
+    return item;
+  }
+
+  private newlineFrom(buf: Buffer, from: number): number {
+    if (this.nextNewline === -2 || (this.nextNewline >= 0 && this.nextNewline < from)) this.nextNewline = buf.indexOf(NEWLINE, from);
+    return this.nextNewline;
   }
 
   private startElement(at: number): void {

@@ -40,8 +40,10 @@ parentPort!.on('message', (message: ToWorker) => {
     if (message.type === 'chunk') {
       post({ type: 'results', id: message.id, results: splitter.push(Buffer.from(message.bytes)).map(validateRecord) });
     } else {
-      splitter.end();
+      // A JSON Lines file cut short on its last line ends with that line's rejection.
+      const last = splitter.end();
       splitter = null;
+      if (last.length > 0) post({ type: 'results', id: message.id, results: last.map(validateRecord) });
       post({ type: 'ended', id: message.id });
     }
   } catch (error) {

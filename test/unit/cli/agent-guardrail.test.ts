@@ -53,6 +53,24 @@ describe('agent-guardrail replay --format json', () => {
     expect(lines[1]!.reason).toBe('line 2 is not JSON');
     expect(summary.summary).toMatchObject({ events: 5, invalid: 1, violation: 4 });
   });
+
+  it('reads on past a JSON Lines line cut short: one invalid event for it, the lines after it read', async () => {
+    const scenario = (n: string) => JSON.parse(readFileSync(join(SCENARIOS, n), 'utf8')).detail as Record<string, unknown>;
+    const lines = ['03-human-on-same-role/01-AssumeRole.json', '01-mcp-server-deletes-bucket/02-DeleteBucket.json', '03-human-on-same-role/02-PutRolePolicy.json'].map((f) => JSON.stringify(scenario(f)));
+    const file = join(work, 'cut.jsonl');
+    writeFileSync(file, `${lines[0]}
+${lines[1]!.slice(0, 200)}
+${lines[2]}
+`);
+    const { code, stdout, stderr } = await cli(['replay', '--format', 'json', file]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const rows = jsonLines(stdout);
+    const summary = rows.pop() as { summary: Record<string, number> };
+    expect(rows.map((r) => r.verdict)).toEqual(['allow', 'invalid', 'allow']);
+    expect(rows[1]!.reason).toBe('line 2 is not JSON (cut short)');
+    expect(summary.summary).toMatchObject({ events: 3, invalid: 1 });
+  });
 });
 
 describe('agent-guardrail exit codes', () => {

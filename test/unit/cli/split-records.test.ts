@@ -50,6 +50,31 @@ describe('RecordSplitter', () => {
     ]);
   });
 
+  it('JSON Lines: a line cut short (inside a string or between fields, mid-file or last) is one rejected item; the rest read on', () => {
+    const lines = [1, 2, 3, 4].map((n) => JSON.stringify(record(n)));
+    const cutInString = lines[1]!.slice(0, lines[1]!.indexOf('quoted'));
+    const cutBetweenFields = lines[2]!.slice(0, lines[2]!.indexOf(',"eventName"'));
+    const text = `${lines[0]}
+${cutInString}
+${cutBetweenFields}
+${lines[3]}
+${lines[3]!.slice(0, 40)}`;
+    const expected = [
+      { kind: 'record', origin: 'f.json:1' },
+      { kind: 'rejected', reason: 'line 2 is not JSON (cut short)', origin: 'f.json:2' },
+      { kind: 'rejected', reason: 'line 3 is not JSON (cut short)', origin: 'f.json:3' },
+      { kind: 'record', origin: 'f.json:4' },
+      { kind: 'rejected', reason: 'line 5 is not JSON (cut short)', origin: 'f.json:5' },
+    ];
+    const whole = split(text) as Record<string, unknown>[];
+    expect(whole.map((item) => ({ kind: item.kind, origin: item.origin, ...(item.reason ? { reason: item.reason } : {}) }))).toEqual(expected);
+    expect((whole[3] as { record: unknown }).record).toEqual(record(4));
+    // However the bytes arrive.
+    for (const cuts of [[1], [5, 90], [lines[0]!.length + 3, lines[0]!.length + 20, text.length - 10]]) expect(split(text, cuts)).toEqual(whole);
+    // A pretty-printed document cut short is still the whole file's problem: it was never JSON Lines.
+    expect(() => split(JSON.stringify(record(1), null, 2).slice(0, 40))).toThrow(/truncated/);
+  });
+
   it('names a file that is not CloudTrail once: text, truncated, digest, other JSON, empty', () => {
     expect(() => split('hello world\nsecond line')).toThrow(new NotCloudTrailError('not JSON: it starts with "h"'));
     expect(() => split(JSON.stringify({ Records: [record(1), record(2)] }).slice(0, 150))).toThrow(/truncated/);
