@@ -55,6 +55,7 @@ function tableSummary(summary: ReplaySummary, mode: string, hiddenAllows: number
   if (summary.parkedGivenUp > 0) {
     lines.push(`${summary.parkedGivenUp} calls of those sessions stopped waiting for an AssumeRole (memory bound); they stay reported as allowed, session unknown.`);
   }
+  if (summary.duplicates > 0) lines.push(`${summary.duplicates} ${summary.duplicates === 1 ? 'record' : 'records'} read again under an eventID already read (overlapping trails): counted once.`);
   if (hiddenAllows > 0) lines.push(`${hiddenAllows} allowed events not shown (--all shows every row).`);
   return lines.map((line) => wrap(line, width)).join('\n');
 }
@@ -123,6 +124,7 @@ export async function replayCommand(options: ReplayOptions): Promise<number> {
   }
   summary.unknownSessions = totals.unknownSessions;
   summary.parkedGivenUp = totals.parkedGivenUp;
+  summary.duplicates = totals.duplicates;
   if (report) {
     const context = { summary, mode: policy.mode, policyFile, inputs: options.paths, generatedAt: new Date().toISOString() };
     await out.line(renderHtmlReport(report, context));

@@ -31,6 +31,8 @@ export interface ReplayTotals {
   readonly stopped: boolean;
   /** Calls given up waiting for their session's AssumeRole to bound memory. */
   readonly parkedGivenUp: number;
+  /** Records whose eventID was already read (overlapping trails): answered once, as the guard does. */
+  readonly duplicates: number;
 }
 
 /**
@@ -55,6 +57,9 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
   let bytesDone = 0;
   let skippedSources = 0;
   let stopped = false;
+  // The guard answers each eventID once (its event claim); so does replay, when trails overlap.
+  const seen = new Set<string>();
+  let duplicates = 0;
   const onBytes = hooks.onProgress
     ? (read: number) => {
         bytesDone += read;
@@ -66,7 +71,15 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
       try {
         for await (const results of validator.batches(source, onBytes)) {
           for (const result of results) {
-            if (result.ok) sessions.observe(result.record);
+            if (result.ok) {
+              const id = result.record.eventID;
+              if (seen.has(id)) {
+                duplicates++;
+                continue;
+              }
+              seen.add(id);
+              sessions.observe(result.record);
+            }
             const findings = result.ok ? await detector.evaluate(result.record) : [invalidFinding(result)];
             for (const finding of findings) {
               const wait = hooks.onFinding(finding, result.ok && sessions.isUnknown(finding));
@@ -86,5 +99,5 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
   } finally {
     await validator.close();
   }
-  return { unknownSessions: sessions.unknownCount(), skippedSources, stopped, parkedGivenUp: state.parkedGivenUp };
+  return { unknownSessions: sessions.unknownCount(), skippedSources, stopped, parkedGivenUp: state.parkedGivenUp, duplicates };
 }

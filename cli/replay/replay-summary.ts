@@ -18,10 +18,12 @@ export interface ReplaySummary {
   parkedGivenUp: number;
   /** Rows printed after --verdict, --rule, --account (and, in the table, the allow rows left out). */
   shown: number;
+  /** Records read again under an eventID already read (overlapping trails): not counted in `events`. */
+  duplicates: number;
 }
 
 export function emptySummary(): ReplaySummary {
-  return { events: 0, agentEvents: 0, allow: 0, violation: 0, protected: 0, exempt: 0, invalid: 0, late: 0, sessionUnknownEvents: 0, unknownSessions: 0, parkedGivenUp: 0, shown: 0 };
+  return { events: 0, agentEvents: 0, allow: 0, violation: 0, protected: 0, exempt: 0, invalid: 0, late: 0, sessionUnknownEvents: 0, unknownSessions: 0, parkedGivenUp: 0, shown: 0, duplicates: 0 };
 }
 
 /**

@@ -42,8 +42,9 @@ describe('agent-guardrail replay --format json', () => {
     const record = JSON.parse(readFileSync(join(SCENARIOS, '01-mcp-server-deletes-bucket/02-DeleteBucket.json'), 'utf8')).detail;
     const folder = join(work, 'mixed');
     mkdirSync(join(folder, 'nested'), { recursive: true });
-    writeFileSync(join(folder, 'trail.json.gz'), gzipSync(JSON.stringify({ Records: [record, record] })));
-    writeFileSync(join(folder, 'nested', 'events.jsonl'), `${JSON.stringify(record)}\nnot json\n${JSON.stringify({ detail: record, 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', account: '111122223333' })}\n`);
+    const copy = (n: number) => ({ ...record, eventID: `${record.eventID.slice(0, -2)}${String(n).padStart(2, '0')}` });
+    writeFileSync(join(folder, 'trail.json.gz'), gzipSync(JSON.stringify({ Records: [copy(1), copy(2)] })));
+    writeFileSync(join(folder, 'nested', 'events.jsonl'), `${JSON.stringify(copy(3))}\nnot json\n${JSON.stringify({ detail: copy(4), 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', account: '111122223333' })}\n`);
     writeFileSync(join(folder, 'nested', 'notes.txt'), 'ignored when walking folders');
     const { code, stdout } = await cli(['replay', '--format', 'json', folder]);
     expect(code).toBe(0);
@@ -52,6 +53,22 @@ describe('agent-guardrail replay --format json', () => {
     expect(lines.map((l) => l.verdict)).toEqual(['violation', 'invalid', 'violation', 'violation', 'violation']);
     expect(lines[1]!.reason).toBe('line 2 is not JSON');
     expect(summary.summary).toMatchObject({ events: 5, invalid: 1, violation: 4 });
+  });
+
+  it('answers each eventID once when trails overlap, as the guard does, and counts the copies apart', async () => {
+    const record = JSON.parse(readFileSync(join(SCENARIOS, '01-mcp-server-deletes-bucket/02-DeleteBucket.json'), 'utf8')).detail;
+    const folder = join(work, 'overlap');
+    mkdirSync(folder, { recursive: true });
+    // The same call in an organization trail and an account trail.
+    writeFileSync(join(folder, 'org.json'), JSON.stringify({ Records: [record] }));
+    writeFileSync(join(folder, 'account.json'), JSON.stringify({ Records: [record] }));
+    const json = await cli(['replay', '--format', 'json', folder]);
+    const rows = jsonLines(json.stdout);
+    const summary = rows.pop() as { summary: Record<string, number> };
+    expect(rows).toHaveLength(1);
+    expect(summary.summary).toMatchObject({ events: 1, violation: 1, duplicates: 1 });
+    const table = await cli(['replay', folder]);
+    expect(table.stdout).toContain('1 record read again under an eventID already read (overlapping trails): counted once.');
   });
 
   it('reads on past a JSON Lines line cut short: one invalid event for it, the lines after it read', async () => {
