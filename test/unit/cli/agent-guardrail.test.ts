@@ -9,7 +9,7 @@ import { jsonLines, ROOT, runCli as cli, SCENARIOS } from '../../helpers/run-cli
 
 const run = promisify(execFile);
 
-const CONTRACT_KEYS = ['eventID', 'eventName', 'account', 'principal', 'agent', 'signals', 'verdict', 'rule', 'response', 'reason'];
+const CONTRACT_KEYS = ['eventID', 'eventName', 'account', 'principal', 'agent', 'signals', 'verdict', 'rule', 'response', 'reason', 'eventTime', 'region', 'scope', 'escalated'];
 
 let work: string;
 beforeAll(() => {
