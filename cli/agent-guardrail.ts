@@ -3,6 +3,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { isGuardrailError } from '../functions/core/errors.ts';
 import { VERDICTS } from '../functions/core/detect/finding.ts';
 import { checkCommand } from './check-command.ts';
+import { UsageError } from '../functions/core/errors.ts';
 import { preflightCommand } from './preflight-command.ts';
 import { compileBoundaryCommand, compileScpCommand, compileTrustCommand } from './compile-command.ts';
 import { demoCommand } from './demo-command.ts';
@@ -62,6 +63,10 @@ function buildProgram(): Command {
     .argument('<inputs...>', INPUTS)
     .addOption(policyOption())
     .addOption(new Option('--format <format>', 'output format').choices(['json']).default('json'))
+    .option('--output <file>', 'write to this file instead of standard output')
+    .option('--since <time>', 'only events at or after: ISO 8601 time or relative (30m, 24h, 7d, 2w)')
+    .option('--until <time>', 'only events at or before: ISO 8601 time or relative')
+    .option('--keep-going', 'warn about an input that is not CloudTrail and read on (default: stop, exit 2)')
     .action(async (inputs: string[], options) => exitWith(await planCommand({ ...options, paths: inputs })));
 
   program
@@ -69,7 +74,7 @@ function buildProgram(): Command {
     .description('validate the policy; print a one-line verdict, or the compiled EventBridge patterns with --format json')
     .addOption(policyOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--coverage', 'what the policy does when an agent performs each technique of the Stratus Red Team catalogue')
+    .option('--coverage', 'what the policy does when an agent performs each technique of the Stratus Red Team catalogue (with --format json: as JSON)')
     .option('--volume', 'forwarded events, guard invocations, DynamoDB requests and monthly cost for an organization profile')
     .option('--profile <file>', 'with --volume: the organization profile (JSON or YAML; default: the shipped 500-account profile)')
     .option('--profile-from <inputs...>', 'with --volume: derive the profile by counting CloudTrail files or folders (a day of the organization trail)')
@@ -110,6 +115,7 @@ function buildProgram(): Command {
     .command('boundary')
     .description('a permission boundary for roles that exist only for agents: never the prevent rules\' actions')
     .addOption(policyOption())
+    .addOption(new Option('--format <format>', 'output format (the boundary is a JSON document)').choices(['json']).default('json'))
     .action(async (options) => exitWith(await compileBoundaryCommand(options)));
 
   program
@@ -123,6 +129,22 @@ function buildProgram(): Command {
     .command('demo')
     .description('replay the bundled scenarios and explain what the guardrail would do')
     .action(async () => exitWith(await demoCommand()));
+
+  // `help compile scp` names a command at any depth (commander's own help command reads one level only).
+  program.helpCommand(false);
+  program
+    .command('help')
+    .description('print the help of a command, at any depth: help compile scp')
+    .argument('[command...]', 'the command, and its subcommand')
+    .action((path: string[]) => {
+      let command: Command = program;
+      for (const name of path) {
+        const next = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next) throw new UsageError(`help: no command "${path.join(' ')}"; the commands are ${command.commands.map((c) => c.name()).join(', ')}`);
+        command = next;
+      }
+      command.outputHelp();
+    });
 
   return program;
 }

@@ -45,7 +45,8 @@ export async function checkCommand(options: {
     return 0;
   }
   if (options.coverage) {
-    process.stdout.write(`${formatCoverage(await policyCoverage(policy))}\n`);
+    const rows = await policyCoverage(policy);
+    process.stdout.write(`${options.format === 'json' ? JSON.stringify({ policy: file, techniques: rows }, null, 2) : formatCoverage(rows)}\n`);
     return 0;
   }
   const patterns = compileEventPatterns(policy);

@@ -267,3 +267,44 @@ describe('replay and test, as a newcomer uses them', () => {
     expect(stderr).toBe(`agent-guardrail: ${message}\n`);
   });
 });
+
+describe('options that agree between commands', () => {
+  it('plan takes the window, the output file and --keep-going as replay does', async () => {
+    const all = jsonLines((await cli(['plan', SCENARIOS])).stdout);
+    const summary = (all.at(-1) as { summary: { violations: number } }).summary;
+    expect(summary.violations).toBeGreaterThan(0);
+    // Nothing of the scenarios happened before 2026: an --until before them plans nothing.
+    const before = await cli(['plan', '--until', '2025-01-01T00:00:00Z', SCENARIOS]);
+    expect(before.code).toBe(0);
+    expect(jsonLines(before.stdout)).toEqual([{ summary: expect.objectContaining({ violations: 0 }) }]);
+    const file = join(work, 'plan.jsonl');
+    const written = await cli(['plan', '--output', file, SCENARIOS]);
+    expect(written).toMatchObject({ code: 0, stdout: '' });
+    expect(jsonLines(readFileSync(file, 'utf8'))).toEqual(all);
+    const folder = join(work, 'plan-bad');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a-notes.json'), '{"name":"not cloudtrail"}');
+    writeFileSync(join(folder, 'b-trail.json'), readFileSync(join(SCENARIOS, '01-mcp-server-deletes-bucket/02-DeleteBucket.json')));
+    expect((await cli(['plan', folder])).code).toBe(2);
+    const going = await cli(['plan', '--keep-going', folder]);
+    expect(going.code).toBe(0);
+    expect(going.stderr).toMatch(/a-notes\.json: not CloudTrail/);
+    expect(jsonLines(going.stdout).at(-1)).toMatchObject({ summary: { violations: 1, skippedSources: 1 } });
+  });
+
+  it('help names a command at any depth; check --coverage takes --format json; compile boundary takes --format json', async () => {
+    const help = await cli(['help', 'compile', 'scp']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: agent-guardrail compile scp \[options\]/);
+    const unknown = await cli(['help', 'compile', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    const coverage = await cli(['check', '--coverage', '--format', 'json']);
+    expect(coverage.code).toBe(0);
+    const parsed = JSON.parse(coverage.stdout) as { techniques: { id: string }[] };
+    expect(parsed.techniques.length).toBeGreaterThan(40);
+    const boundary = await cli(['compile', 'boundary', '--format', 'json']);
+    expect(boundary.code).toBe(0);
+    expect(JSON.parse(boundary.stdout)).toHaveProperty('Statement');
+  });
+});
