@@ -21,8 +21,17 @@ export async function invokeCommand(name: keyof typeof HANDLERS, file: string): 
   }
   // EMF metric lines only mean something in CloudWatch Logs; here they would interleave with the result.
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const module = (await import(new URL(HANDLERS[name], import.meta.url).href)) as { handler: (e: unknown) => Promise<unknown> };
-  const result = await module.handler(event);
+  // The handler's log lines (Powertools writes them to stdout, as Lambda reads them) go to stderr here, so
+  // stdout holds the result alone and can be piped.
+  const write = process.stdout.write;
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  let result: unknown;
+  try {
+    const module = (await import(new URL(HANDLERS[name], import.meta.url).href)) as { handler: (e: unknown) => Promise<unknown> };
+    result = await module.handler(event);
+  } finally {
+    process.stdout.write = write;
+  }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   // The override answers a rejected payload or a failed command with ok: false, the heartbeat names silent
   // accounts: a script must see either fail.

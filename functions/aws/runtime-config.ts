@@ -27,7 +27,9 @@ export type RuntimeConfig = v.InferOutput<typeof envSchema>;
 export function parseEnvironment<S extends v.GenericSchema>(schema: S, env: NodeJS.ProcessEnv): v.InferOutput<S> {
   const parsed = v.safeParse(schema, env);
   if (!parsed.success) {
-    throw new ConfigError(`invalid environment: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${i.message}`).join('; ')}`);
+    // A variable that is not there is said so, not as the schema's own wording.
+    const problem = (i: v.BaseIssue<unknown>) => (i.kind === 'schema' && i.input === undefined ? 'not set' : i.message);
+    throw new ConfigError(`invalid environment: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('.')}: ${problem(i)}`).join('; ')}`);
   }
   return parsed.output;
 }

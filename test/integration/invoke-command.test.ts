@@ -23,6 +23,20 @@ describe('agent-guardrail invoke', () => {
     expect(JSON.parse(stdout)).toMatchObject({ status: 'processed', findings: [{ verdict: 'violation', rule: 'no-data-destruction', outcome: 'monitored' }] });
   });
 
+  it('keeps stdout for the result alone: the handler\'s log lines go to stderr', async () => {
+    const { code, stdout, stderr } = await runCli(['invoke', 'guard', join(SCENARIOS, '01-mcp-server-deletes-bucket/01-ListBuckets.json')], { env: { ...env, POWERTOOLS_LOG_LEVEL: 'INFO' } });
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'processed' });
+    expect(stderr).toContain('"message":"event processed"');
+  });
+
+  it('names a variable that is not set, without the schema\'s wording', async () => {
+    const { STATE_TABLE: _table, ...missing } = env;
+    const { code, stderr } = await runCli(['invoke', 'guard', join(SCENARIOS, '01-mcp-server-deletes-bucket/02-DeleteBucket.json')], { env: { ...missing, STATE_TABLE: undefined } as unknown as Record<string, string> });
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('agent-guardrail: invalid environment: STATE_TABLE: not set');
+  });
+
   it('exits 1 when the override rejects its payload', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'agent-guardrail-invoke-')), 'bad.json');
     writeFileSync(file, JSON.stringify({ command: 'nope' }));
