@@ -194,11 +194,30 @@ export class InMemoryState implements GuardrailState, Ledger {
     return this.exemptions.find((e) => e.principalArn === principalArn && e.until > at) ?? null;
   }
 
-  async countStrike(subject: string, eventID: string, at: number, windowMs: number, _enough?: number): Promise<number> {
-    const strikes = new Map([...(this.strikes.get(subject) ?? [])].filter(([, time]) => time > at - windowMs));
-    strikes.set(eventID, at);
-    boundedSet(this.strikes, subject, strikes);
-    return [...strikes.values()].filter((time) => time <= at).length;
+  /**
+   * As the table does it (dynamodb-state.ts): the window holds at most `enough` strikes, past which the count
+   * cannot matter, so each call costs at most that many steps and an agent's loop replays in linear time.
+   * Strikes are kept in place (no copy per call); stale ones are dropped when room is needed.
+   */
+  async countStrike(subject: string, eventID: string, at: number, windowMs: number, enough = Number.POSITIVE_INFINITY): Promise<number> {
+    let strikes = this.strikes.get(subject);
+    if (!strikes) {
+      strikes = new Map();
+      boundedSet(this.strikes, subject, strikes);
+    }
+    const from = at - windowMs;
+    const inWindow = () => {
+      let count = 0;
+      for (const time of strikes!.values()) if (time > from && time <= at) count++;
+      return count;
+    };
+    if (!strikes.has(eventID) && strikes.size >= enough) {
+      for (const [id, time] of strikes) if (time <= from) strikes.delete(id);
+      if (strikes.size >= enough) return Math.max(inWindow(), enough);
+    }
+    if (!strikes.has(eventID)) strikes.set(eventID, at);
+    if (strikes.size > 64 && !Number.isFinite(enough)) for (const [id, time] of strikes) if (time <= from) strikes.delete(id);
+    return inWindow();
   }
 
   async writtenDocuments(identityKey: string): Promise<ReadonlyMap<string, PolicyDocument>> {
