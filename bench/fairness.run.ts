@@ -11,8 +11,9 @@ import { estimateVolume } from '../cli/volume/volume-model.ts';
 import { compileEventPatterns } from '../functions/core/policy/compile-event-patterns.ts';
 import { parseDeploymentConfig } from '../infra/config.ts';
 import { loadDefaultPolicy } from '../test/helpers/policy.ts';
-import { startRecordingProxy, type RecordedCall } from '../test/helpers/recording-proxy.ts';
-import { createMemberAccount, createSecurityAccount, policyFile, scenarioEvents, useMoto } from '../test/integration/aws-fixture.ts';
+import type { RecordedCall } from '../test/helpers/recording-proxy.ts';
+import { scenarioEvents } from '../test/integration/aws-fixture.ts';
+import { guardOnMoto, type GuardHandler } from '../test/helpers/guard-on-moto.ts';
 import { timeToContain, type FairnessScenario } from './lib/fairness-scenario.ts';
 
 /** The same documented latencies as bench/time-to-contain.run.ts. */
@@ -24,18 +25,11 @@ const ACCOUNT = '777788889999';
 const OTHER = '888899990000';
 const TABLE = 'bench-fairness';
 const TRIALS = Number(process.env.FAIRNESS_TRIALS ?? 30);
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
-let guard: Handler;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let guard: GuardHandler;
+let proxy: Awaited<ReturnType<typeof guardOnMoto>>['proxy'];
 
 beforeAll(async () => {
-  const moto = useMoto();
-  const security = await createSecurityAccount(TABLE);
-  await createMemberAccount(ACCOUNT, ['DevOps']);
-  await createMemberAccount(OTHER, ['DevOps', 'Team0', 'Team1', 'Team2', 'Team3', 'Team4']);
-  proxy = await startRecordingProxy(moto);
-  Object.assign(process.env, { AWS_ENDPOINT_URL: proxy.endpoint, STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
-  guard = ((await import('../functions/guard/handler.ts')) as { handler: Handler }).handler;
+  ({ guard, proxy } = await guardOnMoto(TABLE, { [ACCOUNT]: ['DevOps'], [OTHER]: ['DevOps', 'Team0', 'Team1', 'Team2', 'Team3', 'Team4'] }));
 }, 120_000);
 afterAll(() => proxy.close());
 

@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criticalPath, type CriticalPath } from '../helpers/critical-path.ts';
-import { startRecordingProxy } from '../helpers/recording-proxy.ts';
-import { createMemberAccount, createSecurityAccount, policyFile, scenarioEvents, useMoto } from './aws-fixture.ts';
+import { scenarioEvents } from './aws-fixture.ts';
+import { guardOnMoto, type GuardHandler } from '../helpers/guard-on-moto.ts';
 
 // Its own member account and table, beside the other integration files on the same moto server.
 const ACCOUNT = '333344445555';
 const TABLE = 'guard-calls';
 
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<Record<string, unknown>>;
-let guard: Handler;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let guard: GuardHandler;
+let proxy: Awaited<ReturnType<typeof guardOnMoto>>['proxy'];
 
 beforeAll(async () => {
-  const moto = useMoto();
-  const security = await createSecurityAccount(TABLE);
-  await createMemberAccount(ACCOUNT, ['DevOps', 'DataOps']);
   // The guard's clients go through a recording proxy: every call, with when it was sent and answered.
-  proxy = await startRecordingProxy(moto);
-  Object.assign(process.env, { AWS_ENDPOINT_URL: proxy.endpoint, STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
-  guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
+  ({ guard, proxy } = await guardOnMoto(TABLE, { [ACCOUNT]: ['DevOps', 'DataOps'] }));
 });
 afterAll(() => proxy.close());
 

@@ -1,34 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTAINED_REPEAT_ROUNDS, GUARD_REQUESTS } from '../../cli/volume/guard-requests.ts';
-import type { RecordedCall } from '../helpers/recording-proxy.ts';
-import { startRecordingProxy } from '../helpers/recording-proxy.ts';
-import { createMemberAccount, createSecurityAccount, policyFile, scenarioEvents, useMoto } from './aws-fixture.ts';
+import { scenarioEvents } from './aws-fixture.ts';
+import { guardOnMoto, sequentialRounds, type GuardHandler } from '../helpers/guard-on-moto.ts';
 
 // What one more call of an agent already contained costs the guard: the flood a contained agent can make.
 const ACCOUNT = '666677778888';
 const TABLE = 'guard-flood';
 
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<Record<string, unknown>>;
-let guard: Handler;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let guard: GuardHandler;
+let proxy: Awaited<ReturnType<typeof guardOnMoto>>['proxy'];
 
 beforeAll(async () => {
-  const moto = useMoto();
-  const security = await createSecurityAccount(TABLE);
-  await createMemberAccount(ACCOUNT, ['DevOps']);
-  proxy = await startRecordingProxy(moto);
-  Object.assign(process.env, { AWS_ENDPOINT_URL: proxy.endpoint, STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
-  guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
+  ({ guard, proxy } = await guardOnMoto(TABLE, { [ACCOUNT]: ['DevOps'] }));
 });
 afterAll(() => proxy.close());
-
-/** The longest chain of calls each sent after the previous answered: the round trips an invocation waits for. */
-export function sequentialRounds(calls: readonly RecordedCall[]): number {
-  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
-  const depth = new Map<RecordedCall, number>();
-  for (const call of sorted) depth.set(call, 1 + Math.max(0, ...sorted.filter((p) => p.endedAt <= call.startedAt).map((p) => depth.get(p) ?? 0)));
-  return Math.max(0, ...depth.values());
-}
 
 const repeat = (event: Record<string, unknown>, i: number) => {
   const detail = event.detail as Record<string, unknown>;

@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUARD_REQUESTS } from '../../cli/volume/guard-requests.ts';
-import { startRecordingProxy } from '../helpers/recording-proxy.ts';
-import { createMemberAccount, createSecurityAccount, policyFile, scenarioEvents, useMoto } from './aws-fixture.ts';
+import { scenarioEvents } from './aws-fixture.ts';
+import { guardOnMoto, type GuardHandler } from '../helpers/guard-on-moto.ts';
 
 // The DynamoDB requests behind the volume model's figures, measured on the guard handler against moto.
 const ACCOUNT = '555566667777';
 const TABLE = 'guard-requests';
 
-type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<Record<string, unknown>>;
-let guard: Handler;
-let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
+let guard: GuardHandler;
+let proxy: Awaited<ReturnType<typeof guardOnMoto>>['proxy'];
 
 beforeAll(async () => {
-  const moto = useMoto();
-  const security = await createSecurityAccount(TABLE);
-  await createMemberAccount(ACCOUNT, ['DevOps']);
-  proxy = await startRecordingProxy(moto);
-  Object.assign(process.env, { AWS_ENDPOINT_URL: proxy.endpoint, STATE_TABLE: TABLE, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
-  guard = ((await import('../../functions/guard/handler.ts')) as { handler: Handler }).handler;
+  ({ guard, proxy } = await guardOnMoto(TABLE, { [ACCOUNT]: ['DevOps'] }));
 });
 afterAll(() => proxy.close());
 
