@@ -160,9 +160,12 @@ export const AWS_TECHNIQUES: readonly AttackTechnique[] = [
   { id: 'aws.impact.s3-ransomware-batch-deletion', name: 'S3 Ransomware through batch file deletion', tactic: 'Impact', attack: ['T1485'], calls: [
     { eventSource: s3, eventName: 'DeleteObjects', dataEvent: true, requestParameters: { bucketName: 'stratus-bucket', delete: '' } },
   ] },
+  // Stratus overwrites each object with a copy encrypted under a key it holds (SSE-C): CloudTrail's data event
+  // carries the request's x-amz-server-side-encryption-customer-algorithm among its request parameters.
+  // https://stratus-red-team.cloud/attack-techniques/AWS/aws.impact.s3-ransomware-client-side-encryption/
   { id: 'aws.impact.s3-ransomware-client-side-encryption', name: 'S3 Ransomware through client-side encryption', tactic: 'Impact', attack: ['T1486'], calls: [
-    { eventSource: s3, eventName: 'PutObject', dataEvent: true, requestParameters: { bucketName: 'stratus-bucket', key: 'data/file-1.txt' } },
-  ], leftOut: 'The calls are GetObject and PutObject overwriting each object with an encrypted copy: everyday agent work, call by call. Telling ransomware from a bulk upload needs object content or volume baselines, not a per-call rule; versioning and Object Lock are the controls.' },
+    { eventSource: s3, eventName: 'PutObject', dataEvent: true, requestParameters: { bucketName: 'stratus-bucket', key: 'data/file-1.txt', 'x-amz-server-side-encryption-customer-algorithm': 'AES256' } },
+  ] },
   { id: 'aws.impact.s3-ransomware-individual-deletion', name: 'S3 Ransomware through individual file deletion', tactic: 'Impact', attack: ['T1485'], calls: [
     { eventSource: s3, eventName: 'DeleteObject', dataEvent: true, requestParameters: { bucketName: 'stratus-bucket', key: 'data/file-1.txt' } },
   ] },
