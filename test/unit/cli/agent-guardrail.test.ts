@@ -206,14 +206,14 @@ describe('agent-guardrail check', () => {
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^aws\.exfiltration\.ec2-share-ebs-snapshot\s+T1537\s+no-sharing-outside\s+deny-action, quarantine-role after 2 within 1h$/m);
     expect(stdout).toMatch(/^aws\.initial-access\.console-login-without-mfa\s+T1078\.004\s+no-console-sign-in-without-mfa\s+quarantine-role$/m);
-    expect(stdout).toMatch(/^aws\.impact\.s3-ransomware-client-side-encryption\s+T1486\s+\(not covered\)\s+The calls are GetObject and PutObject/m);
-    expect(stdout).toMatch(/^42 of 43 techniques covered$/m);
+    expect(stdout).toMatch(/^aws\.impact\.s3-ransomware-client-side-encryption\s+T1486\s+no-customer-key-encryption\s+deny-action, quarantine-role after 2 within 10m$/m);
+    expect(stdout).toMatch(/^43 of 43 techniques covered$/m);
   });
 
   it('prints a one-line verdict by default', async () => {
     const { code, stdout } = await cli(['check']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^guardrail\.yaml: valid, monitor mode, \d+ rules over \d+ services, \d+ EventBridge patterns; read-only events needed by no-secret-harvesting, .*; data events needed by no-mass-object-deletion; every response binds only what IAM can attribute to the agent\n$/);
+    expect(stdout).toMatch(/^guardrail\.yaml: valid, monitor mode, \d+ rules over \d+ services, \d+ EventBridge patterns; read-only events needed by no-secret-harvesting, .*; data events needed by no-mass-object-deletion, no-customer-key-encryption; every response binds only what IAM can attribute to the agent\n$/);
   });
 
   it('states the cost of a rule that asks for the whole identity', async () => {

@@ -51,6 +51,7 @@ describe('policy loading', () => {
       'no-ses-enumeration',
       'no-model-abuse',
       'no-mass-object-deletion',
+      'no-customer-key-encryption',
       'no-console-sign-in-without-mfa',
     ]);
   });
