@@ -17,6 +17,18 @@ describe('the README states what the code does', () => {
     expect(printed.startsWith(stated.slice(0, stated.indexOf('…')))).toBe(true);
   });
 
+  it('the bundled scenarios name only guardrail policies the guard writes', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { DENY_ACTION_POLICY } = await import('../../../functions/core/respond/builders/deny-action.ts');
+    const { REVOKE_SESSIONS_POLICY } = await import('../../../functions/core/respond/builders/revoke-sessions.ts');
+    const { QUARANTINE_POLICY } = await import('../../../functions/core/respond/builders/quarantine-role.ts');
+    const written = new Set([DENY_ACTION_POLICY, REVOKE_SESSIONS_POLICY, QUARANTINE_POLICY]);
+    const texts = [join(ROOT, 'events/scenarios.json'), ...readdirSync(join(ROOT, 'events/scenarios'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))].map((f) => readFileSync(f, 'utf8'));
+    const named = texts.flatMap((text) => [...text.matchAll(/"policyName":\s*"(AgentGuardrail-[^"]+)"|the (AgentGuardrail-[\w-]+) policy/g)].map((m) => m[1] ?? m[2]!));
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((name) => !written.has(name))).toEqual([]);
+  });
+
   it('no command example carries a fixed date that has passed (an exemption must end in the future)', () => {
     const now = Date.now();
     const dated = [...README.matchAll(/"(?:until|at|expiresAt)":"(\d{4}-\d{2}-\d{2}T[\d:]+Z)"/g)].map((m) => m[1]!);
