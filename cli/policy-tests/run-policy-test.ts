@@ -77,11 +77,20 @@ export async function runPolicyTest(testCase: PolicyTestCase, defaultPolicy: Com
   const started = performance.now();
   const findings = await caseFindings(testCase, defaultPolicy);
   const failures: string[] = [];
-  if (findings.length !== testCase.expected.length) {
-    failures.push(`expected ${testCase.expected.length} findings, got ${findings.length}: ${findings.map((f) => `${f.eventName ?? 'invalid'}=${f.verdict}`).join(', ')}`);
+  const listed = () => findings.map((f) => `${f.eventName ?? 'invalid'}=${f.verdict}`).join(', ');
+  if ((testCase.match ?? 'all') === 'subset') {
+    // Each expectation matched by a later finding than the one before it.
+    let from = 0;
+    testCase.expected.forEach((expected, index) => {
+      const found = findings.findIndex((f, i) => i >= from && compareFinding(f, expected, i).length === 0);
+      if (found < 0) failures.push(`expected finding ${index + 1} (${JSON.stringify(expected)}) is not among the findings after the one before it: ${listed()}`);
+      else from = found + 1;
+    });
+  } else {
+    if (findings.length !== testCase.expected.length) failures.push(`expected ${testCase.expected.length} findings, got ${findings.length}: ${listed()}`);
+    testCase.expected.forEach((expected, index) => {
+      if (findings[index]) failures.push(...compareFinding(findings[index]!, expected, index));
+    });
   }
-  testCase.expected.forEach((expected, index) => {
-    if (findings[index]) failures.push(...compareFinding(findings[index]!, expected, index));
-  });
   return { file: testCase.file, name: testCase.name, passed: failures.length === 0, failures, findings, seconds: (performance.now() - started) / 1000 };
 }

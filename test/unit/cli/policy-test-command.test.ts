@@ -61,10 +61,31 @@ describe('agent-guardrail test', () => {
     expect((await runCli(['test', file])).code).toBe(0);
   });
 
+  it('match: subset finds the expected findings in order among others; all (the default) wants every one', async () => {
+    const folder = join(ROOT, 'events/scenarios/01-mcp-server-deletes-bucket');
+    const file = join(work, 'subset.yaml');
+    const cases = (match: string, expected: string) => `name: x\nmatch: ${match}\nevents: [${JSON.stringify(folder)}]\nexpected: ${expected}\n`;
+    writeFileSync(file, cases('subset', '[{ eventName: DeleteBucket, verdict: violation }]'));
+    expect((await runCli(['test', file])).code).toBe(0);
+    writeFileSync(file, cases('all', '[{ eventName: DeleteBucket, verdict: violation }]'));
+    const all = await runCli(['test', file]);
+    expect(all.code).toBe(1);
+    expect(all.stdout).toContain('expected 1 findings, got 2');
+    // Order counts: DeleteBucket comes after ListBuckets, not before it.
+    writeFileSync(file, cases('subset', '[{ eventName: DeleteBucket }, { eventName: ListBuckets }]'));
+    const order = await runCli(['test', file]);
+    expect(order.code).toBe(1);
+    expect(order.stdout).toContain('expected finding 2 ({"eventName":"ListBuckets"}) is not among the findings after the one before it');
+  });
+
   it.each([
     ['no-events.yaml', 'name: x\nexpected: []\n', /no-events\.yaml: events: /],
-    ['typo.yaml', `name: x\nevents: [${JSON.stringify(agentDeletesBucket)}]\nexpected: [{ verdikt: allow }]\n`, /typo\.yaml: expected\[0\]: Unrecognized key: "verdikt"/],
-    ['bad-verdict.yaml', `name: x\nevents: [${JSON.stringify(agentDeletesBucket)}]\nexpected: [{ verdict: blocked }]\n`, /bad-verdict\.yaml: expected\[0\]\.verdict: /],
+    // The line of the typo'd key, as an editor shows it.
+    ['typo.yaml', `name: x\nevents: [${JSON.stringify(agentDeletesBucket)}]\nexpected:\n  - verdict: allow\n    verdikt: allow\n`, /typo\.yaml: line 5: expected\[0\]\.verdikt: Unrecognized key: "verdikt"/],
+    ['bad-verdict.yaml', `name: x\nevents: [${JSON.stringify(agentDeletesBucket)}]\nexpected: [{ verdict: blocked }]\n`, /bad-verdict\.yaml: line 3: expected\[0\]\.verdict: /],
+    // Signal names and scopes are checked, not compared as free text.
+    ['bad-signal.yaml', `name: x\nevents: [${JSON.stringify(agentDeletesBucket)}]\nexpected: [{ signals: [mcp] }]\n`, /bad-signal\.yaml: line 3: expected\[0\]\.signals\[0\]: Invalid option: expected one of "mcp-service"/],
+    ['bad-scope.yaml', `name: x\nevents: [${JSON.stringify(agentDeletesBucket)}]\nexpected: [{ scope: everyone }]\n`, /bad-scope\.yaml: line 3: expected\[0\]\.scope: /],
   ])('%s is a usage error naming the file and path, exit 2', async (name, text, message) => {
     const file = join(work, name);
     writeFileSync(file, text);
