@@ -12,6 +12,7 @@ import { compileEventPatterns } from '../functions/core/policy/compile-event-pat
 import { parseDeploymentConfig } from '../infra/config.ts';
 import { loadDefaultPolicy } from '../test/helpers/policy.ts';
 import type { RecordedCall } from '../test/helpers/recording-proxy.ts';
+import { longestChain } from '../test/helpers/critical-path.ts';
 import { scenarioEvents } from '../test/integration/aws-fixture.ts';
 import { guardOnMoto, type GuardHandler } from '../test/helpers/guard-on-moto.ts';
 import { timeToContain, type FairnessScenario } from './lib/fairness-scenario.ts';
@@ -41,12 +42,8 @@ async function serviceOf(event: unknown, until?: RegExp): Promise<number> {
   const used = process.cpuUsage(cpu);
   const calls = [...proxy.calls].sort((a, b) => a.startedAt - b.startedAt);
   const stop = until ? calls.find((c) => until.test(c.action)) : undefined;
-  const chain = new Map<RecordedCall, number>();
-  for (const call of calls) {
-    if (stop && call.startedAt > stop.startedAt) break;
-    chain.set(call, latencyOf(call) + Math.max(0, ...calls.filter((p) => p.endedAt <= call.startedAt && chain.has(p)).map((p) => chain.get(p)!)));
-  }
-  const waited = stop ? Math.max(0, ...calls.filter((p) => p.endedAt <= stop.startedAt && chain.has(p)).map((p) => chain.get(p)!)) : Math.max(0, ...chain.values());
+  // Up to the write: the calls answered before it was sent.
+  const waited = longestChain(stop ? calls.filter((c) => c.endedAt <= stop.startedAt) : calls, latencyOf);
   return waited + (used.user + used.system) / 1000;
 }
 

@@ -18,16 +18,23 @@ export interface CriticalPath {
   readonly timeline: string;
 }
 
+/**
+ * The heaviest chain of calls each sent after the previous one answered: with the default weight, the round
+ * trips an invocation waits for one after another; with latencies, the time they add up to.
+ */
+export function longestChain(calls: readonly RecordedCall[], weight: (call: RecordedCall) => number = () => 1): number {
+  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
+  const chain = new Map<RecordedCall, number>();
+  for (const call of sorted) chain.set(call, weight(call) + Math.max(0, ...sorted.filter((p) => p.endedAt <= call.startedAt && chain.has(p)).map((p) => chain.get(p)!)));
+  return Math.max(0, ...chain.values());
+}
+
 export function criticalPath(calls: readonly RecordedCall[]): CriticalPath {
   const write = calls.filter((c) => IAM_WRITES.test(c.action)).sort((a, b) => a.startedAt - b.startedAt)[0] ?? null;
   const before = write ? calls.filter((c) => c.endedAt <= write.startedAt) : [...calls];
-  const dynamo = before.filter((c) => c.service === 'dynamodb').sort((a, b) => a.startedAt - b.startedAt);
-  // Longest chain of strictly sequential calls (each starts after the previous ended).
-  const depth = new Map<RecordedCall, number>();
-  for (const call of dynamo) depth.set(call, 1 + Math.max(0, ...dynamo.filter((p) => p.endedAt <= call.startedAt).map((p) => depth.get(p) ?? 0)));
   const first = Math.min(...calls.map((c) => c.startedAt));
   return {
-    dynamoRoundTrips: Math.max(0, ...depth.values()),
+    dynamoRoundTrips: longestChain(before.filter((c) => c.service === 'dynamodb')),
     iamCallsBefore: before.filter((c) => c.service === 'iam').length,
     callsBefore: before.length,
     servicesBefore: [...new Set(before.map((c) => c.service))].sort(),

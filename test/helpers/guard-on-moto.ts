@@ -1,5 +1,5 @@
 import { createMemberAccount, createSecurityAccount, policyFile, useMoto } from '../integration/aws-fixture.ts';
-import { startRecordingProxy, type RecordedCall } from './recording-proxy.ts';
+import { startRecordingProxy } from './recording-proxy.ts';
 
 export type GuardHandler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<Record<string, unknown>>;
 
@@ -16,12 +16,4 @@ export async function guardOnMoto(table: string, accounts: Readonly<Record<strin
   Object.assign(process.env, { AWS_ENDPOINT_URL: proxy.endpoint, STATE_TABLE: table, TOPIC_ARN: security.topicArn, POLICY_FILE: policyFile('enforce') });
   const guard = ((await import('../../functions/guard/handler.ts')) as { handler: GuardHandler }).handler;
   return { guard, proxy };
-}
-
-/** The longest chain of calls each sent after the previous answered: the round trips an invocation waits for. */
-export function sequentialRounds(calls: readonly RecordedCall[]): number {
-  const sorted = [...calls].sort((a, b) => a.startedAt - b.startedAt);
-  const depth = new Map<RecordedCall, number>();
-  for (const call of sorted) depth.set(call, 1 + Math.max(0, ...sorted.filter((p) => p.endedAt <= call.startedAt).map((p) => depth.get(p) ?? 0)));
-  return Math.max(0, ...depth.values());
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTAINED_REPEAT_ROUNDS, GUARD_REQUESTS } from '../../cli/volume/guard-requests.ts';
 import { scenarioEvents } from './aws-fixture.ts';
-import { guardOnMoto, sequentialRounds, type GuardHandler } from '../helpers/guard-on-moto.ts';
+import { guardOnMoto, type GuardHandler } from '../helpers/guard-on-moto.ts';
+import { longestChain } from '../helpers/critical-path.ts';
 
 // What one more call of an agent already contained costs the guard: the flood a contained agent can make.
 const ACCOUNT = '666677778888';
@@ -36,7 +37,7 @@ describe('a contained agent\'s next calls (the flood)', () => {
       const reads = proxy.calls.filter((c) => /Get|Query/.test(c.action));
       const readKeys = reads.reduce((n, c) => n + Object.values((c.params.RequestItems ?? {}) as Record<string, { Keys: unknown[] }>).reduce((k, t) => k + t.Keys.length, 0), 0);
       expect({ reads: reads.length, writes: proxy.calls.length - reads.length, readKeys }, proxy.calls.map((c) => c.action).join(', ')).toEqual(GUARD_REQUESTS.containedRepeat);
-      expect(sequentialRounds(proxy.calls)).toBe(CONTAINED_REPEAT_ROUNDS);
+      expect(longestChain(proxy.calls)).toBe(CONTAINED_REPEAT_ROUNDS);
       // Nothing lost: the call and what became of it are on the event's own record.
       const completion = proxy.calls.find((c) => c.action === 'dynamodb:UpdateItem')!;
       expect(JSON.stringify(completion.params)).toContain('\\"outcome\\":\\"coalesced\\"');
