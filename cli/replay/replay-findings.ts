@@ -58,7 +58,7 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
   let skippedSources = 0;
   let stopped = false;
   // The guard answers each eventID once (its event claim); so does replay, when trails overlap.
-  const seen = new Set<string>();
+  const seen = new SeenEventIds();
   let duplicates = 0;
   const onBytes = hooks.onProgress
     ? (read: number) => {
@@ -73,11 +73,10 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
           for (const result of results) {
             if (result.ok) {
               const id = result.record.eventID;
-              if (seen.has(id)) {
+              if (!seen.add(id)) {
                 duplicates++;
                 continue;
               }
-              seen.add(id);
               sessions.observe(result.record);
             }
             const findings = result.ok ? await detector.evaluate(result.record) : [invalidFinding(result)];
@@ -100,4 +99,24 @@ export async function replayFindings(sources: readonly InputSource[], policy: Co
     await validator.close();
   }
   return { unknownSessions: sessions.unknownCount(), skippedSources, stopped, parkedGivenUp: state.parkedGivenUp, duplicates };
+}
+
+/** Event IDs remembered at most: about 50 MB; past it the oldest are forgotten (a copy that far apart is counted twice). */
+const MAX_SEEN_IDS = 1_000_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The event IDs read so far, bounded; CloudTrail's UUIDs kept as their 16 bytes rather than 36 characters. */
+export class SeenEventIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly max = MAX_SEEN_IDS) {}
+
+  /** False when the ID was already read. */
+  add(id: string): boolean {
+    const key = UUID.test(id) ? Buffer.from(id.replaceAll('-', ''), 'hex').toString('latin1') : `~${id}`;
+    if (this.ids.has(key)) return false;
+    this.ids.add(key);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
+    return true;
+  }
 }
